@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """The User model (email login) and the glue to django-allauth and django-axes."""
+
+    name = "accounts"

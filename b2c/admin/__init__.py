@@ -1,0 +1,1 @@
+from b2c.admin import customer  # noqa: F401

@@ -1,0 +1,113 @@
+"""Reads of customers and what belongs to them, shaped for pages and the API."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from b2c.models import Customer, CustomerActivity, FrequentFlyerNumber, TravelCompanion
+
+
+def customer_for_user(*, user) -> Customer:
+    """The signed-in user's customer with profile and user in one query."""
+    return get_object_or_404(
+        Customer.objects.select_related("user", "profile"), user=user, deleted_at__isnull=True
+    )
+
+
+def travel_companion_list(*, customer: Customer) -> QuerySet[TravelCompanion]:
+    return TravelCompanion.objects.filter(customer=customer).prefetch_related(
+        "frequent_flyer_numbers__airline"
+    )
+
+
+def travel_companion_get(*, customer: Customer, companion_id: int) -> TravelCompanion:
+    """Someone else's companion is simply not found: 404, never 403."""
+    return get_object_or_404(TravelCompanion, customer=customer, pk=companion_id)
+
+
+def frequent_flyer_number_list(*, customer: Customer) -> QuerySet[FrequentFlyerNumber]:
+    return FrequentFlyerNumber.objects.filter(customer=customer).select_related(
+        "airline", "companion"
+    )
+
+
+def frequent_flyer_number_get(*, customer: Customer, entry_id: int) -> FrequentFlyerNumber:
+    return get_object_or_404(FrequentFlyerNumber, customer=customer, pk=entry_id)
+
+
+def customer_activity_list(*, customer: Customer) -> QuerySet[CustomerActivity]:
+    return CustomerActivity.objects.filter(customer=customer)
+
+
+def _document(obj) -> dict:
+    return {
+        "date_of_birth": obj.date_of_birth.isoformat() if obj.date_of_birth else None,
+        "gender": obj.gender,
+        "nationality": obj.nationality.code or None,
+        "passport_number": obj.passport_number,
+        "passport_country": obj.passport_country.code or None,
+        "passport_expiry": obj.passport_expiry.isoformat() if obj.passport_expiry else None,
+    }
+
+
+def customer_data_export(*, customer: Customer) -> dict:
+    """Everything Safar holds about the customer, as plain JSON-ready data."""
+    user, profile = customer.user, customer.profile
+    ff_numbers = list(frequent_flyer_number_list(customer=customer))
+    return {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "customer": {
+            "customer_type": customer.customer_type,
+            "company_name": customer.company_name,
+            "loyalty_tier": customer.loyalty_tier,
+            "preferred_language": customer.preferred_language,
+            "preferred_currency": customer.preferred_currency,
+            "phone": str(customer.phone) if customer.phone else "",
+            "marketing_consent": customer.marketing_consent,
+            "marketing_consent_at": (
+                customer.marketing_consent_at.isoformat() if customer.marketing_consent_at else None
+            ),
+        },
+        "profile": {
+            **_document(profile),
+            "emergency_contact": {
+                "name": profile.emergency_contact_name,
+                "phone": str(profile.emergency_contact_phone or ""),
+                "relation": profile.emergency_contact_relation,
+            },
+            "address": {
+                "line1": profile.address_line1,
+                "line2": profile.address_line2,
+                "city": profile.city,
+                "postal_code": profile.postal_code,
+                "country": profile.country.code or None,
+            },
+        },
+        "companions": [
+            {
+                "id": c.pk,
+                "given_names": c.given_names,
+                "surname": c.surname,
+                "relationship": c.relationship,
+                **_document(c),
+            }
+            for c in travel_companion_list(customer=customer)
+        ],
+        "frequent_flyer_numbers": [
+            {
+                "airline": e.airline.iata_code,
+                "number": e.number,
+                "companion_id": e.companion_id,
+            }
+            for e in ff_numbers
+        ],
+        "activity": [
+            {"event": a.kind, "at": a.created_at.isoformat(), "detail": a.detail}
+            for a in customer_activity_list(customer=customer)
+        ],
+    }

@@ -1,0 +1,293 @@
+"""Writes to customers, profiles, companions and frequent-flyer numbers."""
+
+import uuid
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from b2c.models import (
+    Customer,
+    CustomerActivity,
+    CustomerProfile,
+    FrequentFlyerNumber,
+    TravelCompanion,
+)
+
+User = get_user_model()
+
+CUSTOMER_EDITABLE_FIELDS = frozenset(
+    {
+        "customer_type",
+        "company_name",
+        "preferred_language",
+        "preferred_currency",
+        "phone",
+        "marketing_consent",
+    }
+)
+USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
+PROFILE_EDITABLE_FIELDS = frozenset(
+    {
+        "date_of_birth",
+        "gender",
+        "nationality",
+        "passport_number",
+        "passport_country",
+        "passport_expiry",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "emergency_contact_relation",
+        "address_line1",
+        "address_line2",
+        "city",
+        "postal_code",
+        "country",
+    }
+)
+COMPANION_EDITABLE_FIELDS = frozenset(
+    {
+        "given_names",
+        "surname",
+        "relationship",
+        "date_of_birth",
+        "gender",
+        "nationality",
+        "passport_number",
+        "passport_country",
+        "passport_expiry",
+    }
+)
+
+
+def _assign(instance, fields: dict[str, Any], allowed: frozenset[str]) -> list[str]:
+    """Set the allowed fields that differ; return the names that changed."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    changed = []
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def customer_activity_record(
+    *, customer: Customer, kind: str, detail: dict | None = None, ip_address: str | None = None
+) -> CustomerActivity:
+    return CustomerActivity.objects.create(
+        customer=customer, kind=kind, detail=detail or {}, ip_address=ip_address
+    )
+
+
+def customer_activity_record_for_user(
+    *, user, kind: str, detail: dict | None = None, request=None
+) -> CustomerActivity | None:
+    """Record an account event for `user`, if the user is a customer (staff may not be)."""
+    customer = Customer.objects.filter(user=user).first()
+    if customer is None:
+        return None
+    ip_address = request.META.get("REMOTE_ADDR") if request is not None else None
+    return customer_activity_record(
+        customer=customer, kind=kind, detail=detail, ip_address=ip_address
+    )
+
+
+def customer_create_for_user(*, user) -> Customer:
+    """The customer (and empty profile) of `user`, created on first call. Safe under races."""
+    existing = Customer.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(user=user)
+            CustomerProfile.objects.create(customer=customer)
+            customer_activity_record(customer=customer, kind=CustomerActivity.Kind.SIGNED_UP)
+    except IntegrityError:
+        # Another request created it between our read and our insert: the unique user wins.
+        return Customer.objects.get(user=user)
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *, customer: Customer, user_fields: dict | None = None, customer_fields: dict | None = None
+) -> Customer:
+    """Change the customer's name and preferences; everything validated before anything saved."""
+    user = customer.user
+    user_changed = _assign(user, user_fields or {}, USER_EDITABLE_FIELDS)
+    customer_changed = _assign(customer, customer_fields or {}, CUSTOMER_EDITABLE_FIELDS)
+    errors: dict[str, list[str]] = {}
+    for instance, changed in ((user, user_changed), (customer, customer_changed)):
+        if changed:
+            try:
+                instance.full_clean(exclude=["password"] if instance is user else None)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if "marketing_consent" in customer_changed:
+        customer.marketing_consent_at = timezone.now() if customer.marketing_consent else None
+        customer_changed.append("marketing_consent_at")
+    if user_changed:
+        user.save(update_fields=user_changed)
+    if customer_changed:
+        customer.save(update_fields=[*customer_changed, "updated_at"])
+    if user_changed or customer_changed:
+        customer_activity_record(
+            customer=customer,
+            kind=CustomerActivity.Kind.PROFILE_CHANGED,
+            detail={"fields": sorted(user_changed + customer_changed)},
+        )
+    return customer
+
+
+@transaction.atomic
+def customer_profile_update(*, customer: Customer, fields: dict) -> CustomerProfile:
+    profile = customer.profile
+    changed = _assign(profile, fields, PROFILE_EDITABLE_FIELDS)
+    profile.full_clean(exclude=["customer"])
+    if changed:
+        profile.save()
+        customer_activity_record(
+            customer=customer,
+            kind=CustomerActivity.Kind.PROFILE_CHANGED,
+            detail={"fields": sorted(changed)},
+        )
+    return profile
+
+
+@transaction.atomic
+def travel_companion_create(*, customer: Customer, fields: dict) -> TravelCompanion:
+    companion = TravelCompanion(customer=customer)
+    _assign(companion, fields, COMPANION_EDITABLE_FIELDS)
+    companion.full_clean(exclude=["customer"])
+    companion.save()
+    customer_activity_record(
+        customer=customer,
+        kind=CustomerActivity.Kind.COMPANION_ADDED,
+        detail={"companion_id": companion.pk},
+    )
+    return companion
+
+
+@transaction.atomic
+def travel_companion_update(*, companion: TravelCompanion, fields: dict) -> TravelCompanion:
+    changed = _assign(companion, fields, COMPANION_EDITABLE_FIELDS)
+    companion.full_clean(exclude=["customer"])
+    if changed:
+        companion.save()
+        customer_activity_record(
+            customer=companion.customer,
+            kind=CustomerActivity.Kind.COMPANION_CHANGED,
+            detail={"companion_id": companion.pk, "fields": sorted(changed)},
+        )
+    return companion
+
+
+@transaction.atomic
+def travel_companion_delete(*, companion: TravelCompanion) -> None:
+    customer, companion_id = companion.customer, companion.pk
+    companion.delete()
+    customer_activity_record(
+        customer=customer,
+        kind=CustomerActivity.Kind.COMPANION_REMOVED,
+        detail={"companion_id": companion_id},
+    )
+
+
+@transaction.atomic
+def frequent_flyer_number_add(
+    *, customer: Customer, airline, number: str, companion: TravelCompanion | None = None
+) -> FrequentFlyerNumber:
+    if companion is not None and companion.customer_id != customer.pk:
+        raise ValueError("The companion belongs to another customer.")
+    entry = FrequentFlyerNumber(
+        customer=customer,
+        companion=companion,
+        airline=airline,
+        number=(number or "").replace(" ", "").upper(),
+    )
+    entry.full_clean()
+    entry.save()
+    customer_activity_record(
+        customer=customer,
+        kind=CustomerActivity.Kind.PROFILE_CHANGED,
+        detail={"fields": ["frequent_flyer_numbers"]},
+    )
+    return entry
+
+
+@transaction.atomic
+def frequent_flyer_number_delete(*, entry: FrequentFlyerNumber) -> None:
+    customer = entry.customer
+    entry.delete()
+    customer_activity_record(
+        customer=customer,
+        kind=CustomerActivity.Kind.PROFILE_CHANGED,
+        detail={"fields": ["frequent_flyer_numbers"]},
+    )
+
+
+@transaction.atomic
+def customer_account_delete(*, customer: Customer) -> Customer:
+    """Close the account: erase personal data, keep the customer row for financial records.
+
+    The user can no longer sign in; their email address is freed for a new sign-up.
+    """
+    from allauth.account.models import EmailAddress
+    from rest_framework.authtoken.models import Token
+
+    customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
+    user = customer.user
+    anonymous_email = f"deleted-{uuid.uuid4().hex}@invalid.safar"
+    user.email = anonymous_email
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+
+    customer.company_name = ""
+    customer.phone = ""
+    customer.marketing_consent = False
+    customer.marketing_consent_at = None
+    customer.deleted_at = timezone.now()
+    customer.save()
+
+    CustomerProfile.objects.filter(customer=customer).delete()
+    CustomerProfile.objects.create(customer=customer)
+    customer.companions.all().delete()
+    customer.frequent_flyer_numbers.all().delete()
+    # Older events may carry IP addresses: drop those, keep what happened and when.
+    customer.activities.update(ip_address=None)
+    customer_activity_record(customer=customer, kind=CustomerActivity.Kind.ACCOUNT_DELETED)
+    return customer
+
+
+def customer_data_export_record(*, customer: Customer, request=None) -> dict:
+    """The customer's data download; the download itself is logged for staff."""
+    from b2c.selectors.customer import customer_data_export
+
+    data = customer_data_export(customer=customer)
+    customer_activity_record(
+        customer=customer,
+        kind=CustomerActivity.Kind.DATA_EXPORTED,
+        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+    )
+    return data
+
+
+def customer_language_set(*, user, language: str) -> None:
+    """Remember the language a customer chose; emails will be written in it."""
+    from b2c.models.customer import Language
+
+    if language in Language.values:
+        Customer.objects.filter(user=user).exclude(preferred_language=language).update(
+            preferred_language=language, updated_at=timezone.now()
+        )

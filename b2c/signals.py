@@ -1,0 +1,50 @@
+"""Signal receivers: each one calls one service."""
+
+from allauth.account import signals as account_signals
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from b2c.models import CustomerActivity
+from b2c.services.customer import customer_activity_record_for_user, customer_create_for_user
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="b2c_customer_on_signup")
+def create_customer_for_new_user(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        customer_create_for_user(user=instance)
+
+
+@receiver(account_signals.email_changed, dispatch_uid="b2c_activity_email_changed")
+def record_email_changed(sender, request, user, **kwargs):
+    customer_activity_record_for_user(
+        user=user, kind=CustomerActivity.Kind.EMAIL_CHANGED, request=request
+    )
+
+
+@receiver(account_signals.email_confirmed, dispatch_uid="b2c_activity_email_confirmed")
+def record_email_confirmed(sender, request, email_address, **kwargs):
+    customer_activity_record_for_user(
+        user=email_address.user, kind=CustomerActivity.Kind.EMAIL_CONFIRMED, request=request
+    )
+
+
+@receiver(account_signals.password_changed, dispatch_uid="b2c_activity_password_changed")
+def record_password_changed(sender, request, user, **kwargs):
+    customer_activity_record_for_user(
+        user=user, kind=CustomerActivity.Kind.PASSWORD_CHANGED, request=request
+    )
+
+
+@receiver(account_signals.password_reset, dispatch_uid="b2c_activity_password_reset")
+def record_password_reset(sender, request, user, **kwargs):
+    customer_activity_record_for_user(
+        user=user, kind=CustomerActivity.Kind.PASSWORD_RESET, request=request
+    )
+
+
+@receiver(account_signals.user_logged_in, dispatch_uid="b2c_activity_logged_in")
+def record_logged_in(sender, request, user, **kwargs):
+    customer_activity_record_for_user(
+        user=user, kind=CustomerActivity.Kind.LOGGED_IN, request=request
+    )

@@ -1,0 +1,29 @@
+"""Locale-aware formatting of dates, numbers and money for the active language (Babel)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.utils import timezone, translation
+
+
+def current_locale() -> str:
+    return translation.to_locale(translation.get_language() or "en")
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    return babel_numbers.format_currency(amount, currency, locale=current_locale())
+
+
+def format_number(value: int | Decimal) -> str:
+    return babel_numbers.format_decimal(value, locale=current_locale())
+
+
+def format_date(value: dt.date, fmt: str = "medium") -> str:
+    return babel_dates.format_date(value, format=fmt, locale=current_locale())
+
+
+def format_datetime(value: dt.datetime, fmt: str = "medium", tz: str | None = None) -> str:
+    tzinfo = babel_dates.get_timezone(tz) if tz else timezone.get_current_timezone()
+    return babel_dates.format_datetime(value, format=fmt, tzinfo=tzinfo, locale=current_locale())

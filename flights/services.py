@@ -1,0 +1,29 @@
+import csv
+from pathlib import Path
+
+from django.db import transaction
+
+from flights.models import Airline
+
+AIRLINES_CSV = Path(__file__).resolve().parent / "data" / "airlines.csv"
+
+
+@transaction.atomic
+def airlines_load(*, path: Path = AIRLINES_CSV) -> int:
+    """Create or refresh airlines from the shipped CSV (iata,icao,name,country). Idempotent."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    existing = {a.iata_code: a for a in Airline.objects.all()}
+    to_create, to_update = [], []
+    for row in rows:
+        fields = {"icao_code": row["icao"], "name": row["name"], "country": row["country"]}
+        airline = existing.get(row["iata"])
+        if airline is None:
+            to_create.append(Airline(iata_code=row["iata"], **fields))
+        elif any(getattr(airline, k) != v for k, v in fields.items()):
+            for key, value in fields.items():
+                setattr(airline, key, value)
+            to_update.append(airline)
+    Airline.objects.bulk_create(to_create)
+    Airline.objects.bulk_update(to_update, ["icao_code", "name", "country"])
+    return len(rows)

@@ -1,0 +1,27 @@
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+    acks_late=True,
+)
+def email_send(
+    self,
+    *,
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    html: str | None = None,
+    headers: dict | None = None,
+) -> None:
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=from_email, to=to, headers=headers or {}
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
