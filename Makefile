@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 var:
-	mkdir -p var
+	mkdir -p var/static var/media
 
 # Compiled translations are build output (.mo files are not committed).
 messages: $(STAMP)

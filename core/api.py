@@ -1,42 +1,16 @@
-"""API plumbing shared by every area: one error shape, pagination, bounded JSON bodies."""
+"""API plumbing shared by every area: one error shape and pagination."""
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import ApplicationError
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
-    default_code = "payload_too_large"
-
-
-class BoundedJSONParser(JSONParser):
-    """JSON parser that refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE.
-
-    DRF reads the raw stream, which skips Django's own limit on request.body.
-    """
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = (parser_context or {}).get("request")
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request is not None and limit is not None:
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > limit:
-                raise PayloadTooLarge()
-        return super().parse(stream, media_type, parser_context)
+from core.parsers import PayloadTooLarge
 
 
 class Pagination(PageNumberPagination):
@@ -60,9 +34,13 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         exc = exceptions.ValidationError(exc.extra or {"non_field_errors": [exc.message]})
     elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        if hasattr(exc, "error_dict"):
+            detail = dict(exc.message_dict)
+            if NON_FIELD_ERRORS in detail:
+                detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
+        else:
+            detail = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, Http404):

@@ -10,9 +10,23 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from b2c.models import Customer, CustomerProfile, FrequentFlyerNumber, TravelCompanion
+from b2c.models.customer import normalise_document_number, passport_number_validator
 from b2c.selectors import customer as customer_selectors
 from b2c.services import customer as customer_services
 from flights.models import Airline
+
+
+class DocumentNumberSerializerField(serializers.CharField):
+    """Accepts a number typed with spaces or in lower case, as the forms do."""
+
+    def to_internal_value(self, data):
+        return normalise_document_number(super().to_internal_value(data))
+
+
+def passport_number_field():
+    return DocumentNumberSerializerField(
+        max_length=9, required=False, allow_blank=True, validators=[passport_number_validator]
+    )
 
 
 class MeApi(APIView):
@@ -83,6 +97,7 @@ class ProfileApi(APIView):
         passport_country = CountryField(required=False, allow_blank=True)
         country = CountryField(required=False, allow_blank=True)
         emergency_contact_phone = PhoneNumberField(required=False, allow_blank=True)
+        passport_number = passport_number_field()
 
         class Meta:
             model = CustomerProfile
@@ -112,11 +127,15 @@ class FrequentFlyerNumberSerializer(serializers.ModelSerializer):
     companion = serializers.PrimaryKeyRelatedField(
         queryset=TravelCompanion.objects.none(), required=False, allow_null=True
     )
+    number = DocumentNumberSerializerField(max_length=20)
 
     class Meta:
         model = FrequentFlyerNumber
         fields = ["id", "airline", "number", "companion", "created_at"]
         read_only_fields = ["id", "created_at"]
+        # The one-per-airline rules are conditional constraints that the service checks with
+        # a readable message; DRF's generated validator would make `companion` required.
+        validators: list = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,6 +150,7 @@ class FrequentFlyerNumberSerializer(serializers.ModelSerializer):
 class TravelCompanionSerializer(serializers.ModelSerializer):
     nationality = CountryField(required=False, allow_blank=True)
     passport_country = CountryField(required=False, allow_blank=True)
+    passport_number = passport_number_field()
     frequent_flyer_numbers = serializers.SerializerMethodField()
 
     class Meta:
@@ -155,6 +175,8 @@ class TravelCompanionViewSet(viewsets.ModelViewSet):
     serializer_class = TravelCompanionSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation, no user
+            return TravelCompanion.objects.none()
         customer = customer_selectors.customer_for_user(user=self.request.user)
         return customer_selectors.travel_companion_list(customer=customer).order_by("id")
 
@@ -185,6 +207,8 @@ class FrequentFlyerNumberViewSet(
     serializer_class = FrequentFlyerNumberSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return FrequentFlyerNumber.objects.none()
         customer = customer_selectors.customer_for_user(user=self.request.user)
         return customer_selectors.frequent_flyer_number_list(customer=customer).order_by("id")
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from b2c.models import Customer, CustomerProfile, FrequentFlyerNumber, TravelCompanion
+from b2c.models.customer import DocumentNumberFormField
 from core.money import currency_choices
 from flights.models import Airline
 
@@ -119,7 +120,7 @@ class FrequentFlyerNumberForm(forms.Form):
     airline = forms.ModelChoiceField(
         label=_("Airline"), queryset=Airline.objects.filter(is_active=True).order_by("name")
     )
-    number = forms.CharField(label=_("Membership number"), max_length=24)
+    number = DocumentNumberFormField(label=_("Membership number"), max_length=20)
     companion = forms.ModelChoiceField(
         label=_("Belongs to"),
         queryset=TravelCompanion.objects.none(),
@@ -132,7 +133,7 @@ class FrequentFlyerNumberForm(forms.Form):
         self.fields["companion"].queryset = TravelCompanion.objects.filter(customer=customer)
 
     def clean_number(self) -> str:
-        number = self.cleaned_data["number"].replace(" ", "").upper()
+        number = self.cleaned_data["number"]
         FrequentFlyerNumber._meta.get_field("number").run_validators(number)
         return number
 

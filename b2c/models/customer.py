@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -21,6 +22,30 @@ passport_number_validator = RegexValidator(
     _("A passport number has 6 to 9 capital letters and digits, without spaces."),
     code="passport_number",
 )
+
+
+def normalise_document_number(value: str | None) -> str:
+    """Travellers type passport numbers with spaces and in lower case; the document has neither."""
+    return "".join((value or "").split()).upper()
+
+
+class DocumentNumberFormField(forms.CharField):
+    def to_python(self, value):
+        return normalise_document_number(super().to_python(value))
+
+
+class DocumentNumberField(models.CharField):
+    """A passport or membership number, stored without spaces and in capitals."""
+
+    def to_python(self, value):
+        return normalise_document_number(super().to_python(value))
+
+    def get_prep_value(self, value):
+        return normalise_document_number(super().get_prep_value(value))
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("form_class", DocumentNumberFormField)
+        return super().formfield(**kwargs)
 
 
 class LoyaltyTier(models.TextChoices):
@@ -60,7 +85,7 @@ class TravelDocument(models.Model):
     )
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
-    passport_number = models.CharField(
+    passport_number = DocumentNumberField(
         _("passport number"), max_length=9, blank=True, validators=[passport_number_validator]
     )
     passport_country = CountryField(_("passport issuing country"), blank=True)
@@ -71,7 +96,6 @@ class TravelDocument(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        self.passport_number = (self.passport_number or "").replace(" ", "").upper()
         errors: dict[str, list] = {}
         passport = {
             "passport_number": self.passport_number,
@@ -264,7 +288,7 @@ class FrequentFlyerNumber(TimeStampedModel):
     airline = models.ForeignKey(
         "flights.Airline", on_delete=models.PROTECT, related_name="frequent_flyer_numbers"
     )
-    number = models.CharField(
+    number = DocumentNumberField(
         _("membership number"),
         max_length=20,
         validators=[RegexValidator(r"^[A-Z0-9]{4,20}$", _("4 to 20 letters and digits."))],
@@ -280,11 +304,13 @@ class FrequentFlyerNumber(TimeStampedModel):
                 fields=["customer", "airline"],
                 condition=Q(companion__isnull=True),
                 name="frequent_flyer_number_one_per_customer_airline",
+                violation_error_message=_("You already saved a number for this airline."),
             ),
             models.UniqueConstraint(
                 fields=["companion", "airline"],
                 condition=Q(companion__isnull=False),
                 name="frequent_flyer_number_one_per_companion_airline",
+                violation_error_message=_("This companion already has a number for this airline."),
             ),
         ]
 

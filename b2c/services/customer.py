@@ -209,7 +209,7 @@ def frequent_flyer_number_add(
         customer=customer,
         companion=companion,
         airline=airline,
-        number=(number or "").replace(" ", "").upper(),
+        number=number,
     )
     entry.full_clean()
     entry.save()

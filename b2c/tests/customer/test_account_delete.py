@@ -1,0 +1,60 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from b2c.models import Customer, CustomerActivity, TravelCompanion
+from core.testing.factories import TEST_PASSWORD, TravelCompanionFactory
+
+User = get_user_model()
+
+
+def test_wrong_password_deletes_nothing(customer_client, customer):
+    response = customer_client.post("/profile/delete/", {"password": "not-mine", "confirm": "on"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["password"] == ["The password is not correct."]
+    user = User.objects.get(pk=customer.user.pk)
+    assert user.is_active
+    assert user.email == customer.user.email
+
+
+def test_deleting_the_account_erases_personal_data_and_keeps_the_record(customer_client, customer):
+    email = customer.user.email
+    profile = customer.profile
+    profile.passport_number = "BX1234567"
+    profile.city = "Dhaka"
+    profile.save()
+    TravelCompanionFactory(customer=customer)
+
+    response = customer_client.post(
+        "/profile/delete/", {"password": TEST_PASSWORD, "confirm": "on"}
+    )
+
+    assert response.status_code == 302
+    customer = Customer.objects.select_related("user", "profile").get(pk=customer.pk)
+    assert customer.deleted_at is not None
+    assert customer.user.is_active is False
+    assert customer.user.email != email
+    assert customer.user.email.endswith("@invalid.safar")
+    assert (customer.user.first_name, customer.user.last_name) == ("", "")
+    assert not customer.user.has_usable_password()
+    assert customer.profile.passport_number == ""
+    assert customer.profile.city == ""
+    assert TravelCompanion.objects.filter(customer=customer).count() == 0
+    assert customer.activities.first().kind == CustomerActivity.Kind.ACCOUNT_DELETED
+    assert not customer.activities.exclude(ip_address=None).exists()
+    # Signed out, and the address can sign up again.
+    assert customer_client.get("/dashboard/").status_code == 302
+    assert not User.objects.filter(email=email).exists()
+
+
+@pytest.mark.django_db
+def test_deleted_customer_cannot_sign_in(client, customer):
+    from b2c.services.customer import customer_account_delete
+
+    email = customer.user.email
+    customer_account_delete(customer=customer)
+
+    response = client.post("/accounts/login/", {"login": email, "password": TEST_PASSWORD})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

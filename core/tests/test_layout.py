@@ -1,0 +1,74 @@
+import re
+
+import pytest
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "direction"), [("en", "ltr"), ("ar", "rtl"), ("bn", "ltr"), ("ur", "rtl")]
+)
+def test_pages_declare_language_and_direction(client, language, direction):
+    client.cookies["django_language"] = language
+
+    html = client.get("/").content.decode()
+
+    assert f'<html lang="{language}" dir="{direction}">' in html
+
+
+@pytest.mark.django_db
+def test_the_language_switch_sets_the_cookie_and_the_customers_preference(
+    customer_client, customer
+):
+    response = customer_client.post("/language/", {"language": "ur", "next": "/profile/"})
+
+    assert response.status_code == 302
+    assert response.url == "/profile/"
+    assert response.cookies["django_language"].value == "ur"
+    customer.refresh_from_db()
+    assert customer.preferred_language == "ur"
+    assert '<html lang="ur" dir="rtl">' in customer_client.get("/profile/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_changes_nothing(customer_client, customer):
+    customer_client.post("/language/", {"language": "xx", "next": "/"})
+
+    customer.refresh_from_db()
+    assert customer.preferred_language == "en"
+
+
+@pytest.mark.django_db
+def test_signing_in_restores_the_customers_language(client, customer):
+    from core.testing.factories import TEST_PASSWORD
+
+    customer.preferred_language = "bn"
+    customer.save()
+
+    response = client.post(
+        "/accounts/login/", {"login": customer.user.email, "password": TEST_PASSWORD}
+    )
+
+    assert response.cookies["django_language"].value == "bn"
+    assert '<html lang="bn" dir="ltr">' in client.get("/dashboard/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_load_no_asset_from_another_host(client):
+    html = client.get("/accounts/login/").content.decode()
+
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert external == []
+    assert "/static/vendor/htmx/htmx.min.js" in html
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get("/")
+
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
