@@ -49,6 +49,8 @@ class PersonalDetailsForm(forms.ModelForm):
         ]
         help_texts = {"phone": _("International format, e.g. +971 50 123 4567.")}
 
+    field_order = ["first_name", "last_name", *Meta.fields]
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_currency"].choices = currency_choices()
@@ -118,7 +120,9 @@ class TravelCompanionForm(forms.ModelForm):
 
 class FrequentFlyerNumberForm(forms.Form):
     airline = forms.ModelChoiceField(
-        label=_("Airline"), queryset=Airline.objects.filter(is_active=True).order_by("name")
+        label=_("Airline"),
+        queryset=Airline.objects.filter(is_active=True).order_by("name"),
+        empty_label=_("Choose an airline"),
     )
     number = DocumentNumberFormField(label=_("Membership number"), max_length=20)
     companion = forms.ModelChoiceField(
