@@ -37,6 +37,10 @@ test: $(STAMP) var messages
 test-postgres: $(STAMP) var messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safar} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Page timings against a minimal Django view, measured in the same run (see docs/benchmarks.md).
+bench: $(STAMP) var messages
+	$(PY) bench/pages.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -45,9 +49,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Re-extract the strings to translate (needs GNU gettext's xgettext).
+# Re-extract the strings to translate (needs GNU gettext), keeping the third-party
+# translations of locale/<lang>/extra.po (see locale/README.md).
 makemessages: $(STAMP)
-	$(PY) manage.py makemessages -l ar -l bn -l ur --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l ar -l bn -l ur --ignore=.venv --ignore=var --ignore=bench --no-obsolete
+	for l in ar bn ur; do \
+	  msgcat --use-first locale/$$l/LC_MESSAGES/django.po locale/$$l/extra.po -o locale/$$l/LC_MESSAGES/django.po; \
+	done
 
 lock:
 	rm -rf /tmp/safar-lock && $(PYTHON) -m venv /tmp/safar-lock

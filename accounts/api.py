@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -31,9 +32,11 @@ class AuthTokenApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # Goes through django-axes like every other sign-in; one message for every failure.
+        # Through django-axes like every other sign-in: it marks the Django request (which its
+        # middleware inspects) when the (email, address) pair is locked out.
+        http_request = request._request
         user = authenticate(
-            request,
+            http_request,
             username=serializer.validated_data["email"].lower(),
             password=serializer.validated_data["password"],
         )
@@ -41,6 +44,8 @@ class AuthTokenApi(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("The email address or password is not correct.")]}
             )
+        # A token is a sign-in: last_login, the activity log and axes' reset on success follow.
+        user_logged_in.send(sender=user.__class__, request=http_request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
 

@@ -25,17 +25,6 @@ LOCKED_OUT = {
         "fields": {},
     }
 }
-BUG_AXES_ON_DRF_REQUEST = (
-    "BUG: accounts/api.py AuthTokenApi.post passes the DRF Request to authenticate(); django-axes "
-    "sets `axes_locked_out` on that wrapper, not on the HttpRequest AxesMiddleware inspects, so a "
-    "locked-out (email, address) gets 400 'not correct' instead of the 429 lockout response"
-)
-
-BUG_NO_RESET_ON_SUCCESS = (
-    "BUG: AXES_RESET_ON_SUCCESS resets on the user_logged_in signal, which AuthTokenApi never "
-    "sends (authenticate() without login()): a successful token request leaves the failure count "
-    "in place, so 4 failures, a success and 1 more failure lock the account out"
-)
 
 
 def token_for(client, email, password=TEST_PASSWORD, **extra):
@@ -43,9 +32,10 @@ def token_for(client, email, password=TEST_PASSWORD, **extra):
 
 
 def fail(client, email, times, **extra):
-    for _ in range(times):
+    """`times` wrong passwords; the one that reaches AXES_FAILURE_LIMIT is already answered 429."""
+    for attempt in range(1, times + 1):
         response = token_for(client, email, "wrong-password-1", **extra)
-        assert response.status_code == 400
+        assert response.status_code == (429 if attempt >= 5 else 400)
 
 
 # issuing a token -------------------------------------------------------------------------------
@@ -143,7 +133,10 @@ def test_an_inactive_account_answers_like_a_wrong_password(api_client, customer)
             {"email": "not-an-email", "password": "x"},
             {"email": ["Enter a valid email address."]},
         ),
-        ({"email": "a@example.com", "password": ""}, {"password": ["This field may not be blank."]}),
+        (
+            {"email": "a@example.com", "password": ""},
+            {"password": ["This field may not be blank."]},
+        ),
     ],
 )
 def test_incomplete_credentials_are_a_400(api_client, customer, payload, fields):
@@ -203,9 +196,8 @@ def test_delete_revokes_the_token(api_client, customer):
 
     after = api_client.get(ME_URL, HTTP_AUTHORIZATION=f"Token {key}")
 
-    # The first authenticator (SessionAuthentication) has no WWW-Authenticate challenge, so DRF
-    # answers a failed authentication with 403 rather than 401.
-    assert after.status_code == 403
+    assert after.status_code == 401
+    assert after["WWW-Authenticate"] == "Token"
     assert after.json() == {
         "error": {"code": "authentication_failed", "message": "Invalid token.", "fields": {}}
     }
@@ -230,7 +222,7 @@ def test_a_new_token_after_revoking_is_different(api_client, customer):
 
     assert new != old
     assert api_client.get(ME_URL, HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
-    assert api_client.get(ME_URL, HTTP_AUTHORIZATION=f"Token {old}").status_code == 403
+    assert api_client.get(ME_URL, HTTP_AUTHORIZATION=f"Token {old}").status_code == 401
 
 
 # django-axes: five failures per (email, address) -----------------------------------------------
@@ -248,12 +240,12 @@ def test_failures_are_counted_per_email_and_address(api_client, customer):
     assert attempts == {(email, "127.0.0.1"): 3, (email, "10.0.0.2"): 1}
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_AXES_ON_DRF_REQUEST)
 def test_five_failures_lock_the_email_from_that_address_with_429(api_client, customer):
     email = customer.user.email
     fail(api_client, email, 4)
     fifth = token_for(api_client, email, "wrong-password-1")
-    assert fifth.status_code in (400, 429)  # the failure that reaches the limit
+    assert fifth.status_code == 429  # the failure that reaches the limit
+    assert fifth.json() == LOCKED_OUT
 
     sixth = token_for(api_client, email)  # the correct password
 
@@ -262,14 +254,16 @@ def test_five_failures_lock_the_email_from_that_address_with_429(api_client, cus
     assert not Token.objects.exists()
 
 
-def test_five_failures_lock_only_that_email_and_address_together(api_client, customer, other_customer):
+def test_five_failures_lock_only_that_email_and_address_together(
+    api_client, customer, other_customer
+):
     email = customer.user.email
     fail(api_client, email, 5)
 
     locked = token_for(api_client, email)  # the correct password, from the same address
 
-    assert locked.status_code != 200
-    assert "token" not in locked.json()
+    assert locked.status_code == 429
+    assert locked.json() == LOCKED_OUT
     assert not Token.objects.exists()
 
     other_address = token_for(api_client, email, REMOTE_ADDR="10.0.0.2")
@@ -289,11 +283,10 @@ def test_the_lock_covers_every_spelling_of_the_email(api_client, customer):
 
     response = token_for(api_client, email)
 
-    assert response.status_code != 200
+    assert response.status_code == 429
     assert not Token.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_NO_RESET_ON_SUCCESS)
 def test_a_success_before_the_limit_resets_the_count(api_client, customer):
     email = customer.user.email
     fail(api_client, email, 4)

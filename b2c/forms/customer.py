@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from b2c.models import Customer, CustomerProfile, FrequentFlyerNumber, TravelCompanion
 from b2c.models.customer import DocumentNumberFormField
+from core.forms import FastSelectMixin
 from core.money import currency_choices
 from flights.models import Airline
 
@@ -33,7 +34,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class PersonalDetailsForm(forms.ModelForm):
+class PersonalDetailsForm(FastSelectMixin, forms.ModelForm):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
 
@@ -67,7 +68,7 @@ class PersonalDetailsForm(forms.ModelForm):
         return {k: self.cleaned_data[k] for k in self.Meta.fields}
 
 
-class TravelDocumentForm(forms.ModelForm):
+class TravelDocumentForm(FastSelectMixin, forms.ModelForm):
     class Meta:
         model = CustomerProfile
         fields = [
@@ -82,7 +83,7 @@ class TravelDocumentForm(forms.ModelForm):
         help_texts = {"passport_number": _("As printed on the passport's photo page.")}
 
 
-class ContactAddressForm(forms.ModelForm):
+class ContactAddressForm(FastSelectMixin, forms.ModelForm):
     class Meta:
         model = CustomerProfile
         fields = [
@@ -97,7 +98,7 @@ class ContactAddressForm(forms.ModelForm):
         ]
 
 
-class TravelCompanionForm(forms.ModelForm):
+class TravelCompanionForm(FastSelectMixin, forms.ModelForm):
     class Meta:
         model = TravelCompanion
         fields = [
@@ -118,7 +119,7 @@ class TravelCompanionForm(forms.ModelForm):
         self.fields["date_of_birth"].required = True
 
 
-class FrequentFlyerNumberForm(forms.Form):
+class FrequentFlyerNumberForm(FastSelectMixin, forms.Form):
     airline = forms.ModelChoiceField(
         label=_("Airline"),
         queryset=Airline.objects.filter(is_active=True).order_by("name"),

@@ -72,3 +72,23 @@ def test_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "bangladesh", "passport_label"),
+    [
+        ("bn", "বাংলাদেশ", "পাসপোর্ট নম্বর"),
+        ("ur", "بنگلہ دیش", "پاسپورٹ نمبر"),
+        ("ar", "بنجلاديش", "رقم جواز السفر"),
+    ],
+)
+def test_profile_is_translated_down_to_country_names(
+    customer_client, language, bangladesh, passport_label
+):
+    customer_client.cookies["django_language"] = language
+
+    html = customer_client.get("/profile/").content.decode()
+
+    assert f'<option value="BD">{bangladesh}</option>' in html
+    assert passport_label in html

@@ -7,8 +7,11 @@ from notifications.services import email_enqueue
 
 def message():
     msg = EmailMultiAlternatives(
-        subject="Your trip", body="Plain text", from_email="Safar <no-reply@safar.example>",
-        to=["layla@example.com"], headers={"X-Safar": "1"},
+        subject="Your trip",
+        body="Plain text",
+        from_email="Safar <no-reply@safar.example>",
+        to=["layla@example.com"],
+        headers={"X-Safar": "1"},
     )
     msg.attach_alternative("<p>HTML</p>", "text/html")
     return msg
@@ -44,7 +47,9 @@ def test_a_real_worker_sends_the_email_through_redis(settings):
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             email_send.delay(
-                subject="Queued", body="Through Redis", from_email="no-reply@safar.example",
+                subject="Queued",
+                body="Through Redis",
+                from_email="no-reply@safar.example",
                 to=["omar@example.com"],
             )
             deadline = time.monotonic() + 20

@@ -42,9 +42,12 @@ def test_activity_log_cannot_be_edited(staff_client, customer):
 
     activity.refresh_from_db()
     assert activity.kind == "signed_up"
-    assert staff_client.post(
-        reverse("admin:b2c_customeractivity_delete", args=[activity.pk]), {"post": "yes"}
-    ).status_code == 403
+    assert (
+        staff_client.post(
+            reverse("admin:b2c_customeractivity_delete", args=[activity.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
 
 
 def test_customers_cannot_open_the_admin(customer_client):

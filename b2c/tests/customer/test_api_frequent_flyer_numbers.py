@@ -316,9 +316,7 @@ def test_delete_own_number(customer_api, customer, airline):
 
 
 @pytest.mark.parametrize("method", ["get", "delete"])
-def test_another_customers_number_is_not_found(
-    customer_api, other_customer, airline, method
-):
+def test_another_customers_number_is_not_found(customer_api, other_customer, airline, method):
     entry = FrequentFlyerNumber.objects.create(
         customer=other_customer, airline=airline, number="99999999"
     )

@@ -93,25 +93,23 @@ ANONYMOUS_CASES = [f"{m.upper()} {u}" for m, u, _ in anonymous_requests("<id>", 
 
 
 @pytest.mark.parametrize("case", range(len(ANONYMOUS_CASES)), ids=ANONYMOUS_CASES)
-def test_anonymous_requests_are_refused_with_403(api_client, companion, ff_number, case):
-    # SessionAuthentication comes first and has no WWW-Authenticate challenge, so DRF turns
-    # NotAuthenticated into 403 rather than 401.
+def test_anonymous_requests_are_refused_with_401(api_client, companion, ff_number, case):
     method, url, payload = anonymous_requests(companion.pk, ff_number.pk)[case]
     before = stored_state()
 
     kwargs = {"format": "json"} if payload is not None else {}
     response = getattr(api_client, method)(url, payload, **kwargs)
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json() == NOT_AUTHENTICATED
-    assert "WWW-Authenticate" not in response
+    assert response["WWW-Authenticate"] == "Token"
     assert stored_state() == before
 
 
 def test_an_unknown_token_is_refused(api_client, customer):
     response = api_client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token " + "0" * 40)
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json() == {
         "error": {"code": "authentication_failed", "message": "Invalid token.", "fields": {}}
     }
@@ -123,7 +121,7 @@ def test_an_inactive_users_session_is_refused(api_client, customer):
 
     response = api_client.get("/api/v1/me/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json() == NOT_AUTHENTICATED
 
 

@@ -1,0 +1,108 @@
+"""`make bench`: time Safar's pages against a minimal Django view, in one run, interleaved.
+
+Requests go through Django's full middleware stack in process (test client, no network), on a
+throw-away test database (SQLite in memory, or PostgreSQL with DATABASE_URL). Each round times
+every target once for a fixed number of requests; the table reports medians over the rounds and
+the ratio to the minimal view measured in the same rounds.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+COMPANIONS = 8
+
+
+def seed():
+    from b2c.services.customer import frequent_flyer_number_add
+    from core.testing.factories import TravelCompanionFactory, UserFactory
+    from flights.services import airlines_load
+
+    airlines_load()
+    from flights.models import Airline
+
+    user = UserFactory(email="bench@example.com")
+    customer = user.customer
+    airline = Airline.objects.get(iata_code="EK")
+    for i in range(COMPANIONS):
+        companion = TravelCompanionFactory(customer=customer)
+        frequent_flyer_number_add(
+            customer=customer, airline=airline, number=f"EK{i:08d}", companion=companion
+        )
+    return user
+
+
+def timed(client, url, n):
+    start = time.perf_counter()
+    for _ in range(n):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    return (time.perf_counter() - start) / n
+
+
+def main():
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DEBUG = False
+    # No setup_test_environment(): its template instrumentation would slow every render.
+    settings.ALLOWED_HOSTS = ["testserver"]
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        user = seed()
+        anonymous = Client()
+        signed_in = Client()
+        signed_in.force_login(user)
+        targets = [
+            ("minimal Django view (baseline)", anonymous, "/__bench__/minimal/"),
+            ("/healthz (one SELECT 1)", anonymous, "/healthz"),
+            ("/ home page", anonymous, "/"),
+            ("/accounts/login/", anonymous, "/accounts/login/"),
+            ("/dashboard/ signed in", signed_in, "/dashboard/"),
+            (f"/profile/ signed in, {COMPANIONS} companions", signed_in, "/profile/"),
+            ("GET /api/v1/customer/companions/", signed_in, "/api/v1/customer/companions/"),
+        ]
+        for _, client, url in targets:  # warm up templates, caches, connections
+            timed(client, url, 5)
+        samples = {name: [] for name, _, _ in targets}
+        for _ in range(ROUNDS):
+            for name, client, url in targets:
+                samples[name].append(timed(client, url, REQUESTS))
+        baseline = statistics.median(samples[targets[0][0]])
+        vendor = connection.vendor
+        lines = [
+            f"Database: {vendor}; {ROUNDS} rounds x {REQUESTS} requests, interleaved; "
+            f"Python {sys.version.split()[0]}, Django {django.get_version()}",
+            "",
+            "| target | median ms/request | requests/s | × minimal view |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, _, _ in targets:
+            median = statistics.median(samples[name])
+            lines.append(
+                f"| {name} | {median * 1000:.2f} | {1 / median:,.0f} | {median / baseline:.1f} |"
+            )
+        print("\n".join(lines))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
