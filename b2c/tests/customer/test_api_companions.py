@@ -6,13 +6,12 @@ import pytest
 from django.utils import timezone
 
 from b2c.models import CustomerActivity, TravelCompanion
+from core.testing.api import INVALID, NOT_FOUND, drf_datetime
 from core.testing.factories import TravelCompanionFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/api/v1/customer/companions/"
-INVALID = {"code": "invalid", "message": "The request has invalid fields."}
-NOT_FOUND = {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
 
 
 def detail_url(pk) -> str:
@@ -21,10 +20,6 @@ def detail_url(pk) -> str:
 
 def in_days(days: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=days)
-
-
-def drf_datetime(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def stored_companions(customer) -> list[dict]:

@@ -3,21 +3,16 @@
 import pytest
 
 from b2c.models import CustomerActivity, FrequentFlyerNumber, TravelCompanion
+from core.testing.api import INVALID, NOT_FOUND, drf_datetime
 from core.testing.factories import TravelCompanionFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/api/v1/customer/frequent-flyer-numbers/"
-INVALID = {"code": "invalid", "message": "The request has invalid fields."}
-NOT_FOUND = {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
 
 
 def detail_url(pk) -> str:
     return f"{LIST_URL}{pk}/"
-
-
-def drf_datetime(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def stored_numbers() -> list[dict]:

@@ -10,12 +10,12 @@ from b2c.models import (
     FrequentFlyerNumber,
     TravelCompanion,
 )
+from core.testing.api import INVALID
 
 pytestmark = pytest.mark.django_db
 
 ME_URL = "/api/v1/me/"
 CUSTOMER_URL = "/api/v1/customer/"
-INVALID = {"code": "invalid", "message": "The request has invalid fields."}
 
 
 def stored_state(customer) -> dict:

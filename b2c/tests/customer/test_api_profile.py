@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from b2c.models import CustomerActivity, CustomerProfile
+from core.testing.api import INVALID
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/customer/profile/"
-INVALID = {"code": "invalid", "message": "The request has invalid fields."}
 TOGETHER = "Give the passport's number, issuing country and expiry date together."
 PASSPORT_FORMAT = "A passport number has 6 to 9 capital letters and digits, without spaces."
 
