@@ -53,11 +53,10 @@ def exception_handler(exc, context):
         return None
 
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
-        if isinstance(detail, list):
-            fields = {"non_field_errors": [str(m) for m in detail]}
+        if isinstance(exc.detail, list):
+            fields = {"non_field_errors": [str(m) for m in exc.detail]}
         else:
-            fields = _field_errors(detail)
+            fields = _field_errors(exc.detail)
         body = {
             "code": "invalid",
             "message": str(_("The request has invalid fields.")),

@@ -37,6 +37,8 @@ class FastSelect(forms.Select):
 class FastSelectMixin:
     """Render every plain <select> of the form with FastSelect."""
 
+    fields: dict[str, forms.Field]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
