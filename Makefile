@@ -18,6 +18,14 @@ $(STAMP): requirements.lock pyproject.toml
 var:
 	mkdir -p var/static var/media
 
+# Browser-test tools from npm (axe-core), when npm is on the machine; without them the
+# accessibility tests are skipped with a reason.
+NPM := $(shell command -v npm 2>/dev/null)
+TEST_TOOLS := $(if $(NPM),node_modules/.installed)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 # Compiled translations are build output (.mo files are not committed).
 messages: $(STAMP)
 	@for lang in ar bn ur; do \
@@ -29,12 +37,12 @@ run: $(STAMP) var messages
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP) var messages
+test: $(STAMP) var messages $(TEST_TOOLS)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL, including the tests marked `postgres`.
-test-postgres: $(STAMP) var messages
+test-postgres: $(STAMP) var messages $(TEST_TOOLS)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safar} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Page timings against a minimal Django view, measured in the same run (see docs/benchmarks.md).
@@ -67,5 +75,5 @@ lock:
 	  /tmp/safar-lock/bin/pip freeze; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache
 	find . -name '*.mo' -path './locale/*' -delete

@@ -67,12 +67,14 @@ def new_page(browser, live_server):
     """Open a page in a fresh context (no cookies) pointed at the live server; all closed after."""
     contexts = []
 
-    def open_page(viewport=DESKTOP):
+    def open_page(viewport=DESKTOP, bypass_csp=False):
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport,
             locale="en-US",
             timezone_id="UTC",
+            # Only the accessibility checker needs it: it injects axe-core into the page.
+            bypass_csp=bypass_csp,
         )
         contexts.append(context)
         return context.new_page()

@@ -1,0 +1,63 @@
+"""axe-core (WCAG 2.1 A and AA rules: labels, landmarks, contrast, language) on every page so far,
+left-to-right and right-to-left, desktop and phone."""
+
+from pathlib import Path
+
+import pytest
+
+from core.testing.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """
+async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+  });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map((n) => n.html),
+  }));
+}
+"""
+PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+CUSTOMER_PAGES = ["/dashboard/", "/profile/", "/profile/companions/add/", "/profile/delete/"]
+
+
+@pytest.fixture
+def axe_page(new_page, request):
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm ci installs it; .ci/run does)")
+    return new_page(request.param, bypass_csp=True)
+
+
+def violations(page, path, language):
+    page.goto(path)
+    page.evaluate(f"document.cookie = 'django_language={language}; path=/'")
+    page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN_AXE)
+
+
+@pytest.mark.parametrize("axe_page", [{"width": 1280, "height": 800}], indirect=True)
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_public_pages_have_no_accessibility_violations(axe_page, language):
+    found = {path: violations(axe_page, path, language) for path in PUBLIC_PAGES}
+
+    assert found == {path: [] for path in PUBLIC_PAGES}
+
+
+@pytest.mark.parametrize("axe_page", [{"width": 390, "height": 844}], indirect=True)
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_customer_pages_have_no_accessibility_violations_on_a_phone(axe_page, language):
+    user = UserFactory()
+    axe_page.goto("/accounts/login/")
+    axe_page.get_by_label("Email").fill(user.email)
+    axe_page.get_by_label("Password").first.fill(TEST_PASSWORD)
+    axe_page.locator("form.stack-form button[type=submit]").click()
+    axe_page.wait_for_url("**/dashboard/")
+
+    found = {path: violations(axe_page, path, language) for path in CUSTOMER_PAGES}
+
+    assert found == {path: [] for path in CUSTOMER_PAGES}
