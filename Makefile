@@ -61,7 +61,7 @@ format: $(STAMP)
 # Re-extract the strings to translate (needs GNU gettext), keeping the third-party
 # translations of locale/<lang>/extra.po (see locale/README.md).
 makemessages: $(STAMP)
-	$(PY) manage.py makemessages -l ar -l bn -l ur --ignore=.venv --ignore=var --ignore=bench --no-obsolete
+	$(PY) manage.py makemessages -l ar -l bn -l ur --ignore=.venv --ignore=var --ignore=bench --ignore=node_modules --no-obsolete
 	for l in ar bn ur; do \
 	  msgcat --use-first locale/$$l/LC_MESSAGES/django.po locale/$$l/extra.po -o locale/$$l/LC_MESSAGES/django.po; \
 	done
