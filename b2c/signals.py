@@ -4,15 +4,25 @@ from allauth.account import signals as account_signals
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import translation
 
 from b2c.models import CustomerActivity
-from b2c.services.customer import customer_activity_record_for_user, customer_create_for_user
+from b2c.services.customer import (
+    customer_activity_record_for_user,
+    customer_create_for_user,
+    customer_language_set,
+)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="b2c_customer_on_signup")
 def create_customer_for_new_user(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         customer_create_for_user(user=instance)
+
+
+@receiver(account_signals.user_signed_up, dispatch_uid="b2c_language_on_signup")
+def remember_signup_language(sender, request, user, **kwargs):
+    customer_language_set(user=user, language=translation.get_language())
 
 
 @receiver(account_signals.email_changed, dispatch_uid="b2c_activity_email_changed")

@@ -110,3 +110,12 @@ def test_email_verification_is_mandatory_when_configured(
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert not EmailAddress.objects.get(email="verify@example.com").verified
+
+
+@pytest.mark.django_db
+def test_signing_up_in_arabic_makes_arabic_the_customers_language(client):
+    client.cookies["django_language"] = "ar"
+
+    signup(client, "amal@example.com")
+
+    assert Customer.objects.get(user__email="amal@example.com").preferred_language == "ar"
