@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +93,13 @@ def test_profile_is_translated_down_to_country_names(
 
     assert f'<option value="BD">{bangladesh}</option>' in html
     assert passport_label in html
+
+
+def test_every_font_the_stylesheet_names_ships_with_the_project():
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/safar.css")).read_text()
+    fonts = re.findall(r'url\("\.\./(vendor/fonts/[^"]+)"\)', css)
+
+    assert len(fonts) == 3
+    assert [font for font in fonts if finders.find(font) is None] == []
