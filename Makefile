@@ -38,7 +38,7 @@ run: $(STAMP) var messages
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) var messages $(TEST_TOOLS)
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL, including the tests marked `postgres`.
@@ -52,7 +52,7 @@ bench: $(STAMP) var messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	DEBUG=true $(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -61,7 +61,7 @@ format: $(STAMP)
 # Re-extract the strings to translate (needs GNU gettext), keeping the third-party
 # translations of locale/<lang>/extra.po (see locale/README.md).
 makemessages: $(STAMP)
-	$(PY) manage.py makemessages -l ar -l bn -l ur --ignore=.venv --ignore=var --ignore=bench --ignore=node_modules --no-obsolete
+	DEBUG=true $(PY) manage.py makemessages -l ar -l bn -l ur --ignore=.venv --ignore=var --ignore=bench --ignore=node_modules --no-obsolete
 	for l in ar bn ur; do \
 	  msgcat --use-first locale/$$l/LC_MESSAGES/django.po locale/$$l/extra.po -o locale/$$l/LC_MESSAGES/django.po; \
 	done

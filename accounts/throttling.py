@@ -13,7 +13,8 @@ def login_identifier(request: HttpRequest, credentials: dict | None) -> str | No
     value = credentials.get("email") or credentials.get("username")
     if not value and request is not None:
         value = request.POST.get("login") or request.POST.get("username")
-    return value.strip().lower() if value else None
+    # axes stores it in a 255-character column; a longer login must not become a 500.
+    return value.strip().lower()[:255] if value else None
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):

@@ -14,10 +14,12 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key is for local runs only; `check --deploy` flags it (security.W009).
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-local-only-" + "x" * 40,
+# Outside development the key must be given: it signs sessions, password-reset and
+# email-confirmation links, so a key from the repository would let anyone forge them.
+SECRET_KEY = (
+    env("SECRET_KEY", default="django-insecure-local-only-" + "x" * 40)
+    if DEBUG
+    else env("SECRET_KEY")
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.RejectUndecodableFormsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,7 +179,11 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.login_identifier"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+
+# Reverse proxies in front of the app: decides which X-Forwarded-For entry is the client.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 
 # Internationalisation
 LANGUAGE_CODE = "en"
@@ -212,8 +219,11 @@ STORAGES = {
     },
 }
 
-# Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 for a real server.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Email: the console in development; a real server must be given otherwise (reset and
+# confirmation links must not end up in logs). EMAIL_URL=smtp+tls://user:pass@host:587
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://") if DEBUG else env.email_url("EMAIL_URL")
+)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Safar <no-reply@safar.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -272,6 +282,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"auth_token": "20/min"},
+    # Without it DRF trusts any X-Forwarded-For a client sends, and throttles are bypassed.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safar API",
