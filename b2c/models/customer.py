@@ -1,5 +1,6 @@
 """Customers, their profile and travel documents, the companions they travel with."""
 
+import datetime as dt
 from datetime import timedelta
 
 from django import forms
@@ -72,16 +73,21 @@ def default_currency() -> str:
     return settings.DEFAULT_CURRENCY
 
 
-def validate_not_future(value) -> None:
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def validate_birth_date(value) -> None:
     if value and value > timezone.localdate():
         raise ValidationError(_("A date of birth cannot be in the future."), code="future")
+    if value and value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(_("Enter a real date of birth."), code="too_early")
 
 
 class TravelDocument(models.Model):
     """Abstract: the passport fields kept for a customer and for each companion."""
 
     date_of_birth = models.DateField(
-        _("date of birth"), null=True, blank=True, validators=[validate_not_future]
+        _("date of birth"), null=True, blank=True, validators=[validate_birth_date]
     )
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
@@ -91,11 +97,39 @@ class TravelDocument(models.Model):
     passport_country = CountryField(_("passport issuing country"), blank=True)
     passport_expiry = models.DateField(_("passport expiry date"), null=True, blank=True)
 
+    PASSPORT_FIELDS = ("passport_number", "passport_country", "passport_expiry")
+
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._stored_passport = self._passport()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if all(name in field_names for name in cls.PASSPORT_FIELDS):
+            instance._stored_passport = instance._passport()
+        return instance
+
+    def _passport(self) -> tuple:
+        return (self.passport_number, str(self.passport_country or ""), self.passport_expiry)
+
+    @property
+    def passport_changed(self) -> bool:
+        return getattr(self, "_stored_passport", None) != self._passport()
+
+    @property
+    def passport_expired(self) -> bool:
+        return bool(self.passport_expiry and self.passport_expiry < timezone.localdate())
+
     def clean(self) -> None:
         super().clean()
+        # The passport is checked when it is entered or changed. One that has expired since it
+        # was saved must not block edits to anything else; the dashboard asks to renew it.
+        if not self.passport_changed:
+            return
         errors: dict[str, list] = {}
         passport = {
             "passport_number": self.passport_number,
