@@ -1,6 +1,7 @@
 """API of the customer area: the signed-in user, their customer record, profile and companions."""
 
 from django.urls import path
+from django.utils.functional import cached_property
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema
 from phonenumber_field.serializerfields import PhoneNumberField
@@ -139,11 +140,11 @@ class FrequentFlyerNumberSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
+        customer = self.context.get("customer")
+        if customer is not None:
             # Only the customer's own companions can be named; any other id is "does not exist".
-            self.fields["companion"].queryset = TravelCompanion.objects.filter(
-                customer__user=request.user
+            self.fields["companion"].queryset = customer_selectors.travel_companion_list(
+                customer=customer
             )
 
 
@@ -178,7 +179,9 @@ class TravelCompanionViewSet(viewsets.ModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return TravelCompanion.objects.none()
         customer = customer_selectors.customer_for_user(user=self.request.user)
-        return customer_selectors.travel_companion_list(customer=customer).order_by("id")
+        return customer_selectors.travel_companion_list(
+            customer=customer, with_frequent_flyer_numbers=True
+        ).order_by("id")
 
     def perform_create(self, serializer):
         customer = customer_selectors.customer_for_user(user=self.request.user)
@@ -209,13 +212,21 @@ class FrequentFlyerNumberViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return FrequentFlyerNumber.objects.none()
-        customer = customer_selectors.customer_for_user(user=self.request.user)
-        return customer_selectors.frequent_flyer_number_list(customer=customer).order_by("id")
+        return customer_selectors.frequent_flyer_number_list(customer=self.customer).order_by("id")
+
+    @cached_property
+    def customer(self):
+        return customer_selectors.customer_for_user(user=self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["customer"] = self.customer
+        return context
 
     def perform_create(self, serializer):
-        customer = customer_selectors.customer_for_user(user=self.request.user)
         serializer.instance = customer_services.frequent_flyer_number_add(
-            customer=customer, **serializer.validated_data
+            customer=self.customer, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):

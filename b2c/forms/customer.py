@@ -3,11 +3,13 @@
 import copy
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from b2c.models import Customer, CustomerProfile, FrequentFlyerNumber, TravelCompanion
 from b2c.models.customer import DocumentNumberFormField
+from b2c.selectors.customer import travel_companion_list
 from core.forms import FastSelectMixin
 from core.money import currency_choices
 from flights.models import Airline
@@ -135,7 +137,7 @@ class FrequentFlyerNumberForm(FastSelectMixin, forms.Form):
 
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["companion"].queryset = TravelCompanion.objects.filter(customer=customer)
+        self.fields["companion"].queryset = travel_companion_list(customer=customer)
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"]
@@ -153,12 +155,14 @@ class AccountDeleteForm(forms.Form):
         label=_("I understand that my profile, documents and companions will be erased."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Through authenticate(), so django-axes counts wrong guesses like failed sign-ins.
+        user = authenticate(self.request, username=self.request.user.email, password=password)
+        if user is None or user.pk != self.request.user.pk:
             raise ValidationError(_("The password is not correct."), code="password_incorrect")
         return password

@@ -1,5 +1,7 @@
 """Reads of customers and what belongs to them, shaped for pages and the API."""
 
+from allauth.account.models import EmailAddress
+from axes.models import AccessLog
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -13,10 +15,13 @@ def customer_for_user(*, user) -> Customer:
     )
 
 
-def travel_companion_list(*, customer: Customer) -> QuerySet[TravelCompanion]:
-    return TravelCompanion.objects.filter(customer=customer).prefetch_related(
-        "frequent_flyer_numbers__airline"
-    )
+def travel_companion_list(
+    *, customer: Customer, with_frequent_flyer_numbers: bool = False
+) -> QuerySet[TravelCompanion]:
+    companions = TravelCompanion.objects.filter(customer=customer)
+    if with_frequent_flyer_numbers:
+        companions = companions.prefetch_related("frequent_flyer_numbers__airline")
+    return companions
 
 
 def travel_companion_get(*, customer: Customer, companion_id: int) -> TravelCompanion:
@@ -106,8 +111,27 @@ def customer_data_export(*, customer: Customer) -> dict:
             }
             for e in ff_numbers
         ],
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
         "activity": [
-            {"event": a.kind, "at": a.created_at.isoformat(), "detail": a.detail}
+            {
+                "event": a.kind,
+                "at": a.created_at.isoformat(),
+                "detail": a.detail,
+                "ip_address": a.ip_address,
+            }
             for a in customer_activity_list(customer=customer)
+        ],
+        "sign_ins": [
+            {
+                "at": log.attempt_time.isoformat(),
+                "ip_address": log.ip_address,
+                "user_agent": log.user_agent,
+            }
+            for log in AccessLog.objects.filter(username__iexact=user.email).order_by(
+                "-attempt_time"
+            )
         ],
     }

@@ -15,6 +15,7 @@ from b2c.models import (
     FrequentFlyerNumber,
     TravelCompanion,
 )
+from core.net import client_ip
 
 User = get_user_model()
 
@@ -90,7 +91,7 @@ def customer_activity_record_for_user(
     customer = Customer.objects.filter(user=user).first()
     if customer is None:
         return None
-    ip_address = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip_address = client_ip(request) if request is not None else None
     return customer_activity_record(
         customer=customer, kind=kind, detail=detail, ip_address=ip_address
     )
@@ -151,7 +152,8 @@ def customer_profile_update(*, customer: Customer, fields: dict) -> CustomerProf
     changed = _assign(profile, fields, PROFILE_EDITABLE_FIELDS)
     profile.full_clean(exclude=["customer"])
     if changed:
-        profile.save()
+        # Only what changed: two tabs saving different sections must not undo each other.
+        profile.save(update_fields=[*changed, "updated_at"])
         customer_activity_record(
             customer=customer,
             kind=CustomerActivity.Kind.PROFILE_CHANGED,
@@ -179,7 +181,7 @@ def travel_companion_update(*, companion: TravelCompanion, fields: dict) -> Trav
     changed = _assign(companion, fields, COMPANION_EDITABLE_FIELDS)
     companion.full_clean(exclude=["customer"])
     if changed:
-        companion.save()
+        companion.save(update_fields=[*changed, "updated_at"])
         customer_activity_record(
             customer=companion.customer,
             kind=CustomerActivity.Kind.COMPANION_CHANGED,
@@ -239,10 +241,17 @@ def customer_account_delete(*, customer: Customer) -> Customer:
     The user can no longer sign in; their email address is freed for a new sign-up.
     """
     from allauth.account.models import EmailAddress
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
     from rest_framework.authtoken.models import Token
 
     customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
     user = customer.user
+    # Sign-in records keyed on the address (django-axes) are personal data too.
+    AccessAttempt.objects.filter(username__iexact=user.email).delete()
+    AccessLog.objects.filter(username__iexact=user.email).delete()
+    AccessFailureLog.objects.filter(username__iexact=user.email).delete()
     anonymous_email = f"deleted-{uuid.uuid4().hex}@invalid.safar"
     user.email = anonymous_email
     user.first_name = ""
@@ -266,6 +275,13 @@ def customer_account_delete(*, customer: Customer) -> Customer:
     customer.frequent_flyer_numbers.all().delete()
     # Older events may carry IP addresses: drop those, keep what happened and when.
     customer.activities.update(ip_address=None)
+    # The admin's change history names objects by their str(), the email address.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
+    ).update(object_repr=anonymous_email)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(customer), object_id=str(customer.pk)
+    ).update(object_repr=anonymous_email)
     customer_activity_record(customer=customer, kind=CustomerActivity.Kind.ACCOUNT_DELETED)
     return customer
 
@@ -278,7 +294,7 @@ def customer_data_export_record(*, customer: Customer, request=None) -> dict:
     customer_activity_record(
         customer=customer,
         kind=CustomerActivity.Kind.DATA_EXPORTED,
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=client_ip(request) if request is not None else None,
     )
     return data
 

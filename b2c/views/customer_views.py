@@ -205,12 +205,12 @@ def customer_data_export(request):
 
 class AccountDeleteView(LoginRequiredMixin, View):
     def get(self, request):
-        form = AccountDeleteForm(user=request.user)
+        form = AccountDeleteForm(request=request)
         return render(request, "b2c/account_delete.html", {"form": form})
 
     def post(self, request):
         customer = customer_selectors.customer_for_user(user=request.user)
-        form = AccountDeleteForm(request.POST, user=request.user)
+        form = AccountDeleteForm(request.POST, request=request)
         if not form.is_valid():
             return render(request, "b2c/account_delete.html", {"form": form}, status=400)
         customer_services.customer_account_delete(customer=customer)

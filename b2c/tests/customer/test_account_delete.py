@@ -58,3 +58,34 @@ def test_deleted_customer_cannot_sign_in(client, customer):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_erases_sign_in_records(client, customer):
+    from axes.models import AccessAttempt, AccessLog
+
+    email = customer.user.email
+    client.post("/accounts/login/", {"login": email, "password": "wrong-guess"})
+    client.post("/accounts/login/", {"login": email, "password": TEST_PASSWORD})
+    assert AccessLog.objects.filter(username=email).exists()
+
+    client.post("/profile/delete/", {"password": TEST_PASSWORD, "confirm": "on"})
+
+    assert not AccessLog.objects.filter(username__iexact=email).exists()
+    assert not AccessAttempt.objects.filter(username__iexact=email).exists()
+
+
+def test_password_guesses_on_the_delete_page_are_throttled(customer_client, customer, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = customer_client.post("/profile/delete/", {"password": "guess", "confirm": "on"})
+        assert response.status_code == 400
+
+    locked = customer_client.post("/profile/delete/", {"password": "guess", "confirm": "on"})
+    with_right_password = customer_client.post(
+        "/profile/delete/", {"password": TEST_PASSWORD, "confirm": "on"}
+    )
+
+    assert locked.status_code == 429
+    assert with_right_password.status_code == 429
+    customer.user.refresh_from_db()
+    assert customer.user.is_active

@@ -36,7 +36,9 @@ def test_export_returns_the_customers_data(customer_api, customer, other_custome
         "profile",
         "companions",
         "frequent_flyer_numbers",
+        "email_addresses",
         "activity",
+        "sign_ins",
     }
     assert body["account"] == {
         "email": user.email,
