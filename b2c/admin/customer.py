@@ -29,25 +29,7 @@ from b2c.services.customer import (
 )
 
 AUDIT_FIELDS = ("created_at", "updated_at")
-TRAVEL_DOCUMENT_FIELDS = (
-    "date_of_birth",
-    "gender",
-    "nationality",
-    "passport_number",
-    "passport_country",
-    "passport_expiry",
-)
-PROFILE_FIELDS = (
-    *TRAVEL_DOCUMENT_FIELDS,
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "emergency_contact_relation",
-    "address_line1",
-    "address_line2",
-    "city",
-    "postal_code",
-    "country",
-)
+PROFILE_FIELDS = CustomerProfile.DOCUMENT_FIELDS + CustomerProfile.CONTACT_FIELDS
 
 
 def changed_fields(form, allowed: frozenset[str]) -> dict:

@@ -73,14 +73,7 @@ class PersonalDetailsForm(FastSelectMixin, forms.ModelForm):
 class TravelDocumentForm(FastSelectMixin, forms.ModelForm):
     class Meta:
         model = CustomerProfile
-        fields = [
-            "date_of_birth",
-            "gender",
-            "nationality",
-            "passport_number",
-            "passport_country",
-            "passport_expiry",
-        ]
+        fields = list(CustomerProfile.DOCUMENT_FIELDS)
         widgets = {"date_of_birth": DateInput(), "passport_expiry": DateInput()}
         help_texts = {"passport_number": _("As printed on the passport's photo page.")}
 
@@ -88,32 +81,13 @@ class TravelDocumentForm(FastSelectMixin, forms.ModelForm):
 class ContactAddressForm(FastSelectMixin, forms.ModelForm):
     class Meta:
         model = CustomerProfile
-        fields = [
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "emergency_contact_relation",
-            "address_line1",
-            "address_line2",
-            "city",
-            "postal_code",
-            "country",
-        ]
+        fields = list(CustomerProfile.CONTACT_FIELDS)
 
 
 class TravelCompanionForm(FastSelectMixin, forms.ModelForm):
     class Meta:
         model = TravelCompanion
-        fields = [
-            "given_names",
-            "surname",
-            "relationship",
-            "date_of_birth",
-            "gender",
-            "nationality",
-            "passport_number",
-            "passport_country",
-            "passport_expiry",
-        ]
+        fields = [*TravelCompanion.NAME_FIELDS, *TravelCompanion.DOCUMENT_FIELDS]
         widgets = {"date_of_birth": DateInput(), "passport_expiry": DateInput()}
 
     def __init__(self, *args, **kwargs):

@@ -86,6 +86,15 @@ def validate_birth_date(value) -> None:
 class TravelDocument(models.Model):
     """Abstract: the passport fields kept for a customer and for each companion."""
 
+    DOCUMENT_FIELDS = (
+        "date_of_birth",
+        "gender",
+        "nationality",
+        "passport_number",
+        "passport_country",
+        "passport_expiry",
+    )
+
     date_of_birth = models.DateField(
         _("date of birth"), null=True, blank=True, validators=[validate_birth_date]
     )
@@ -215,6 +224,17 @@ class Customer(TimeStampedModel):
 class CustomerProfile(TravelDocument, TimeStampedModel):
     """The customer's own personal details, travel document, emergency contact and address."""
 
+    CONTACT_FIELDS = (
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "emergency_contact_relation",
+        "address_line1",
+        "address_line2",
+        "city",
+        "postal_code",
+        "country",
+    )
+
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="profile")
     emergency_contact_name = models.CharField(
         _("emergency contact name"), max_length=150, blank=True
@@ -260,6 +280,8 @@ class CustomerProfile(TravelDocument, TimeStampedModel):
 
 class TravelCompanion(TravelDocument, TimeStampedModel):
     """Someone the customer books for: family, friends, colleagues."""
+
+    NAME_FIELDS = ("given_names", "surname", "relationship")
 
     class Relationship(models.TextChoices):
         SPOUSE = "spouse", _("Spouse or partner")

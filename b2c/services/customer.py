@@ -31,36 +31,9 @@ CUSTOMER_EDITABLE_FIELDS = frozenset(
 )
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
 PROFILE_EDITABLE_FIELDS = frozenset(
-    {
-        "date_of_birth",
-        "gender",
-        "nationality",
-        "passport_number",
-        "passport_country",
-        "passport_expiry",
-        "emergency_contact_name",
-        "emergency_contact_phone",
-        "emergency_contact_relation",
-        "address_line1",
-        "address_line2",
-        "city",
-        "postal_code",
-        "country",
-    }
+    CustomerProfile.DOCUMENT_FIELDS + CustomerProfile.CONTACT_FIELDS
 )
-COMPANION_EDITABLE_FIELDS = frozenset(
-    {
-        "given_names",
-        "surname",
-        "relationship",
-        "date_of_birth",
-        "gender",
-        "nationality",
-        "passport_number",
-        "passport_country",
-        "passport_expiry",
-    }
-)
+COMPANION_EDITABLE_FIELDS = frozenset(TravelCompanion.NAME_FIELDS + TravelCompanion.DOCUMENT_FIELDS)
 
 
 def _assign(instance, fields: dict[str, Any], allowed: frozenset[str]) -> list[str]:
