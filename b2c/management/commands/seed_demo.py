@@ -13,7 +13,8 @@ from b2c.models import FrequentFlyerNumber, TravelCompanion
 from b2c.selectors.customer import customer_for_user
 from b2c.services import customer as customer_services
 from flights.models import Airline
-from flights.services import airlines_load
+from flights.schedule import schedule_generate
+from flights.services import airlines_load, airports_load
 
 DEMO_EMAIL = "demo@safar.example"
 DEMO_PASSWORD = "safar-demo-2026"  # noqa: S105 - printed for the quickstart on purpose
@@ -28,15 +29,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never in production)."
         )
+        parser.add_argument(
+            "--days", type=int, default=14, help="Days of flights from today (default 14)."
+        )
+        parser.add_argument(
+            "--routes",
+            type=int,
+            default=None,
+            help="One-way routes (default: the curated city pairs, both ways).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("seed_demo creates accounts with known passwords; DEBUG is off.")
         airlines = airlines_load()
+        airports = airports_load()
+        flights, fares = schedule_generate(days=options["days"], routes_count=options["routes"])
         with transaction.atomic():
             self._demo_customer()
             self._staff()
-        self.stdout.write(self.style.SUCCESS(f"{airlines} airlines loaded."))
+        self.stdout.write(self.style.SUCCESS(f"{airlines} airlines, {airports} airports loaded."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Schedule: {flights} new flights with {fares} fares.")
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo customer: {DEMO_EMAIL} / {DEMO_PASSWORD}  (sign in at /accounts/login/)"
