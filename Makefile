@@ -45,9 +45,16 @@ test: $(STAMP) var messages $(TEST_TOOLS)
 test-postgres: $(STAMP) var messages $(TEST_TOOLS)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safar} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Page timings against a minimal Django view, measured in the same run (see docs/benchmarks.md).
+# Pages against a minimal Django view and search against raw SQL and the plain ORM, each in the
+# same run; the tables go to the terminal and to docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/safar
 bench: $(STAMP) var messages
-	$(PY) bench/pages.py
+	{ cat bench/HEADER.md; \
+	  echo "## Pages (in process, $$(date -u +%Y-%m-%d))"; echo; \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py || exit 1; echo; \
+	  echo "## Search (in process)"; echo; \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search.py || exit 1; \
+	} > docs/benchmarks.md.new && mv docs/benchmarks.md.new docs/benchmarks.md && cat docs/benchmarks.md
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
