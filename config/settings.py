@@ -281,7 +281,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"auth_token": "20/min"},
+    "DEFAULT_THROTTLE_RATES": {"auth_token": "20/min", "flight_search": "120/min"},
     # Without it DRF trusts any X-Forwarded-For a client sends, and throttles are bypassed.
     "NUM_PROXIES": PROXY_COUNT,
 }
@@ -310,6 +310,9 @@ CELERY_TIMEZONE = "UTC"
 
 # Who answers flight searches (flights.search.Supplier): the embedded inventory by default.
 FLIGHT_SUPPLIER = env("FLIGHT_SUPPLIER", default="flights.search.LocalInventorySupplier")
+
+# The card gateway (payments.gateway.Gateway): the embedded sandbox by default.
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="payments.gateway.SandboxGateway")
 
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 PHONENUMBER_DB_FORMAT = "E164"

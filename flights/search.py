@@ -203,11 +203,17 @@ def price_for(journeys: tuple[Journey, ...], passengers: Passengers) -> Price:
     )
 
 
-def offer_token(fare_ids: list[int], passengers: Passengers, price: Price) -> str:
-    """A tamper-proof reference to an offer as priced now; booking re-checks price and seats."""
+def offer_token(
+    fare_ids: list[int], passengers: Passengers, price: Price, journeys: list[int] | None = None
+) -> str:
+    """A tamper-proof reference to an offer as priced now; booking re-checks price and seats.
+
+    `journeys` is the number of fares in each direction ([2, 1]: two out, one back).
+    """
     return signing.dumps(
         {
             "f": fare_ids,
+            "j": journeys or [len(fare_ids)],
             "p": [passengers.adults, passengers.children, passengers.infants],
             "t": str(price.total),
             "c": price.currency,
@@ -225,7 +231,8 @@ def offer_token_read(token: str) -> dict:
 def make_offer(journeys: tuple[Journey, ...], passengers: Passengers) -> Offer:
     price = price_for(journeys, passengers)
     fare_ids = [leg.fare_id for j in journeys for leg in j.legs]
-    return Offer(journeys, passengers, price, offer_token(fare_ids, passengers, price))
+    token = offer_token(fare_ids, passengers, price, [len(j.legs) for j in journeys])
+    return Offer(journeys, passengers, price, token)
 
 
 class Supplier(Protocol):
@@ -464,3 +471,25 @@ def price_calendar(query: SearchQuery, *, days: int = 3) -> list[tuple[dt.date, 
         offers = flight_search(shifted)
         calendar.append((date, offers[0].price.total if offers else None))
     return calendar
+
+
+def offer_reprice(token_data: dict) -> tuple[tuple[Journey, ...], Passengers, Price]:
+    """The journeys and price of a tokenised offer as the inventory stands now.
+
+    Raises LookupError when a fare or flight is gone (cancelled, removed).
+    """
+    fare_ids = token_data["f"]
+    rows = {
+        row["id"]: row
+        for row in Fare.objects.filter(
+            pk__in=fare_ids, flight__status=Flight.Status.SCHEDULED
+        ).values(*FARE_FIELDS)
+    }
+    if len(rows) != len(set(fare_ids)):
+        raise LookupError("A flight of this offer is no longer available.")
+    journeys, start = [], 0
+    for count in token_data.get("j", [len(fare_ids)]):
+        journeys.append(_journey([rows[fare_id] for fare_id in fare_ids[start : start + count]]))
+        start += count
+    passengers = Passengers(*token_data["p"])
+    return tuple(journeys), passengers, price_for(tuple(journeys), passengers)

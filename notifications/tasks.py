@@ -18,10 +18,20 @@ def email_send(
     to: list[str],
     html: str | None = None,
     headers: dict | None = None,
+    attachments: list | None = None,
 ) -> None:
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=from_email, to=to, headers=headers or {}
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     message.send()
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_kwargs={"max_retries": 5})
+def booking_confirmation_send(self, *, booking_id: int) -> None:
+    from notifications.services import booking_confirmation_email
+
+    booking_confirmation_email(booking_id=booking_id)

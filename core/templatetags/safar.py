@@ -33,3 +33,11 @@ def ldatetime(value, fmt="medium"):
     if not value:
         return ""
     return formatting.format_datetime(value, fmt)
+
+
+@register.filter
+def airport_time(value, airport):
+    """A UTC instant in the airport's own time zone, formatted for the active language."""
+    if not value:
+        return ""
+    return formatting.format_datetime(value, "medium", tz=airport.time_zone)

@@ -117,6 +117,7 @@ def test_prices_cover_every_passenger(world):
     assert offer.price.taxes == Decimal("400.00")
     assert offer_token_read(offer.token) == {
         "f": offer.fare_ids,
+        "j": [1],
         "p": [2, 1, 1],
         "t": "1540.00",
         "c": "USD",

@@ -1,0 +1,50 @@
+"""Reads of bookings, shaped for pages, emails and the API; owner-only lookups answer 404."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from bookings.models import Booking, BookingSegment
+
+
+def _with_itinerary(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.select_related("customer__user").prefetch_related(
+        Prefetch(
+            "segments",
+            queryset=BookingSegment.objects.select_related(
+                "flight__airline", "flight__origin", "flight__destination"
+            ),
+        ),
+        "passengers",
+        "payments",
+    )
+
+
+def booking_detail(*, booking_id: int) -> Booking:
+    return _with_itinerary(Booking.objects.all()).get(pk=booking_id)
+
+
+def booking_get_for_customer(*, customer, booking_id: int) -> Booking:
+    """Another customer's booking is simply not found."""
+    return get_object_or_404(
+        _with_itinerary(Booking.objects.filter(customer=customer)), pk=booking_id
+    )
+
+
+def booking_list_for_customer(*, customer) -> dict[str, list[Booking]]:
+    """Upcoming (soonest first), past (latest first) and cancelled bookings."""
+    now = timezone.now()
+    bookings = list(
+        _with_itinerary(
+            Booking.objects.filter(customer=customer).exclude(status=Booking.Status.EXPIRED)
+        ).order_by("departure_at")
+    )
+    cancelled = [b for b in bookings if b.status == Booking.Status.CANCELLED]
+    active = [b for b in bookings if b.status != Booking.Status.CANCELLED]
+    return {
+        "upcoming": [b for b in active if b.departure_at >= now],
+        "past": sorted(
+            (b for b in active if b.departure_at < now), key=lambda b: b.departure_at, reverse=True
+        ),
+        "cancelled": cancelled,
+    }

@@ -1,0 +1,356 @@
+"""Bookings: hold seats for an offer, confirm when paid, expire unpaid holds, cancel by quote."""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.models import Booking, BookingSegment, Passenger
+from core.exceptions import ApplicationError
+from core.money import quantize
+from flights.models import Fare
+from flights.search import CHILD_SHARE, INFANT_SHARE, offer_reprice, offer_token_read
+
+HOLD_TIME = dt.timedelta(minutes=15)
+QUOTE_TIME = dt.timedelta(minutes=15)
+QUOTE_SALT = "bookings.cancellation-quote"
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read out on the phone
+TICKET_PREFIX = "999"  # the carrier's numeric code; 999 marks Safar's own demo tickets
+
+
+@dataclass(frozen=True)
+class PassengerDetails:
+    type: str
+    given_names: str
+    surname: str
+    date_of_birth: dt.date
+    gender: str = ""
+    nationality: str = ""
+    passport_number: str = ""
+    passport_country: str = ""
+    passport_expiry: dt.date | None = None
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    years = day.year - date_of_birth.year
+    return years - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def passenger_type_on(date_of_birth: dt.date, day: dt.date) -> str:
+    """IATA rules: infants are under 2, children 2 to 11, adults 12 and over."""
+    age = age_on(date_of_birth, day)
+    if age < 2:
+        return Passenger.Type.INFANT
+    if age < 12:
+        return Passenger.Type.CHILD
+    return Passenger.Type.ADULT
+
+
+def _check_passengers(passengers, counts, first_day, last_day, international) -> None:
+    errors: dict[str, list[str]] = {}
+    wanted = {
+        Passenger.Type.ADULT: counts.adults,
+        Passenger.Type.CHILD: counts.children,
+        Passenger.Type.INFANT: counts.infants,
+    }
+    given = {t: sum(1 for p in passengers if p.type == t) for t in wanted}
+    if given != wanted:
+        errors["passengers"] = [_("The passengers do not match the offer.")]
+    for index, p in enumerate(passengers):
+        key = f"passengers.{index}"
+        if not p.given_names.strip() or not p.surname.strip():
+            errors.setdefault(key, []).append(_("Enter the names as on the passport."))
+        on_departure = passenger_type_on(p.date_of_birth, first_day)
+        # An infant must still be under 2 on the last flight; the type is decided at departure.
+        if on_departure != p.type or (
+            p.type == Passenger.Type.INFANT
+            and passenger_type_on(p.date_of_birth, last_day) != Passenger.Type.INFANT
+        ):
+            errors.setdefault(key, []).append(
+                _("The date of birth does not match a passenger of this type on the travel dates.")
+            )
+        if international:
+            if not (p.passport_number and p.passport_country and p.passport_expiry):
+                errors.setdefault(key, []).append(
+                    _("A passport is required for international travel.")
+                )
+            elif p.passport_expiry < last_day:
+                errors.setdefault(key, []).append(
+                    _("The passport expires before the end of the trip.")
+                )
+    if errors:
+        raise ApplicationError(_("Please check the passenger details."), extra=errors)
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def booking_hold(
+    *,
+    customer,
+    offer_token: str,
+    passengers: list[PassengerDetails],
+    contact_email: str,
+    contact_phone: str = "",
+) -> Booking:
+    """Hold the offer's seats for HOLD_TIME and record the booking, or change nothing.
+
+    The price and seats are checked again: a changed price or too few seats is refused with a
+    message that says so.
+    """
+    try:
+        data = offer_token_read(offer_token)
+    except signing.SignatureExpired as exc:
+        message = _("This price has expired. Search again to see current prices.")
+        raise ApplicationError(message, extra={"offer": [message]}) from exc
+    except signing.BadSignature as exc:
+        message = _("This offer is not valid. Search again.")
+        raise ApplicationError(message, extra={"offer": [message]}) from exc
+    try:
+        journeys, counts, price = offer_reprice(data)
+    except LookupError as exc:
+        message = _("A flight of this offer is no longer available. Search again.")
+        raise ApplicationError(message, extra={"offer": [message]}) from exc
+    if str(price.total) != data["t"] or price.currency != data["c"]:
+        message = _(
+            "The price has changed from %(old)s to %(new)s %(currency)s. Review the new price."
+        ) % {"old": data["t"], "new": price.total, "currency": price.currency}
+        raise ApplicationError(message, extra={"price": [message]})
+    legs = [leg for journey in journeys for leg in journey.legs]
+    if legs[0].departure_at <= timezone.now():
+        message = _("This flight has already left.")
+        raise ApplicationError(message, extra={"offer": [message]})
+    first_day = legs[0].departure_local.date()
+    last_day = legs[-1].departure_local.date()
+    airports = {leg.origin for leg in legs} | {leg.destination for leg in legs}
+    from flights.models import Airport
+
+    countries = set(
+        Airport.objects.filter(iata_code__in=airports).values_list("country", flat=True)
+    )
+    _check_passengers(passengers, counts, first_day, last_day, international=len(countries) > 1)
+
+    seats = counts.seats
+    with transaction.atomic():
+        # Rows in primary-key order, so concurrent holds never deadlock.
+        for fare_id in sorted({leg.fare_id for leg in legs}):
+            taken = Fare.objects.filter(pk=fare_id, seats_available__gte=seats).update(
+                seats_available=F("seats_available") - seats
+            )
+            if not taken:
+                message = _("There are not enough seats left on this flight. Search again.")
+                raise ApplicationError(message, extra={"offer": [message]})
+        fares = Fare.objects.in_bulk([leg.fare_id for leg in legs])
+        booking = _create_booking(
+            customer=customer,
+            price=price,
+            counts=counts,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            departure_at=legs[0].departure_at,
+        )
+        position = 0
+        for direction, journey in zip(
+            (BookingSegment.Direction.OUTBOUND, BookingSegment.Direction.INBOUND),
+            journeys,
+            strict=False,
+        ):
+            for leg in journey.legs:
+                fare = fares[leg.fare_id]
+                BookingSegment.objects.create(
+                    booking=booking,
+                    fare=fare,
+                    flight_id=leg.flight_id,
+                    direction=direction,
+                    position=position,
+                    cabin=fare.cabin,
+                    brand=fare.brand,
+                    adult_base=fare.base_fare,
+                    adult_taxes=fare.taxes,
+                    refundable=fare.refundable,
+                    refund_fee=fare.refund_fee,
+                )
+                position += 1
+        Passenger.objects.bulk_create(
+            Passenger(
+                booking=booking,
+                position=i,
+                type=p.type,
+                given_names=p.given_names.strip(),
+                surname=p.surname.strip(),
+                date_of_birth=p.date_of_birth,
+                gender=p.gender,
+                nationality=p.nationality,
+                passport_number=p.passport_number,
+                passport_country=p.passport_country,
+                passport_expiry=p.passport_expiry,
+            )
+            for i, p in enumerate(passengers)
+        )
+    return booking
+
+
+def _create_booking(*, customer, price, counts, contact_email, contact_phone, departure_at):
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                return Booking.objects.create(
+                    reference=_new_reference(),
+                    customer=customer,
+                    status=Booking.Status.HELD,
+                    held_until=timezone.now() + HOLD_TIME,
+                    currency=price.currency,
+                    base_total=price.base,
+                    taxes_total=price.taxes,
+                    total=price.total,
+                    adults=counts.adults,
+                    children=counts.children,
+                    infants=counts.infants,
+                    contact_email=contact_email,
+                    contact_phone=contact_phone,
+                    departure_at=departure_at,
+                )
+        except IntegrityError:
+            continue  # a reference already taken: draw another
+    raise RuntimeError("No free booking reference after 10 draws.")
+
+
+def _release_seats(booking: Booking) -> None:
+    for fare_id in sorted(booking.segments.values_list("fare_id", flat=True)):
+        Fare.objects.filter(pk=fare_id).update(seats_available=F("seats_available") + booking.seats)
+
+
+def booking_confirm(*, booking: Booking) -> Booking:
+    """Ticket a paid booking. The caller holds the transaction and has checked the payment."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status == Booking.Status.CONFIRMED:
+        return booking
+    if booking.status != Booking.Status.HELD:
+        raise ApplicationError(_("This booking can no longer be confirmed."))
+    for passenger in booking.passengers.all():
+        passenger.ticket_number = TICKET_PREFIX + "".join(
+            secrets.choice("0123456789") for _ in range(10)
+        )
+        passenger.save(update_fields=["ticket_number"])
+    booking.status = Booking.Status.CONFIRMED
+    booking.confirmed_at = timezone.now()
+    booking.save(update_fields=["status", "confirmed_at", "updated_at"])
+    from notifications.tasks import booking_confirmation_send
+
+    booking_pk = booking.pk
+    transaction.on_commit(lambda: booking_confirmation_send.delay(booking_id=booking_pk))
+    return booking
+
+
+def bookings_expire_holds(*, now: dt.datetime | None = None) -> int:
+    """Release the seats of holds that ran out unpaid. Safe to run concurrently."""
+    now = now or timezone.now()
+    expired = 0
+    candidates = Booking.objects.filter(status=Booking.Status.HELD, held_until__lt=now)
+    for pk in candidates.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Booking.Status.HELD, held_until__lt=now)
+                .first()
+            )
+            if booking is None:
+                continue
+            _release_seats(booking)
+            booking.status = Booking.Status.EXPIRED
+            booking.save(update_fields=["status", "updated_at"])
+            expired += 1
+    return expired
+
+
+@dataclass(frozen=True)
+class CancellationQuote:
+    booking_id: int
+    refund: Decimal
+    fees: Decimal
+    currency: str
+    destination: str
+    valid_until: dt.datetime
+    token: str
+
+
+def _segment_shares(booking: Booking, segment: BookingSegment) -> tuple[Decimal, Decimal]:
+    currency = booking.currency
+    base = (
+        segment.adult_base * booking.adults
+        + quantize(segment.adult_base * CHILD_SHARE, currency) * booking.children
+        + quantize(segment.adult_base * INFANT_SHARE, currency) * booking.infants
+    )
+    taxes = segment.adult_taxes * (booking.adults + booking.children + booking.infants)
+    return base, taxes
+
+
+def booking_cancel_quote(*, booking: Booking) -> CancellationQuote:
+    """What cancelling now returns, by the fares' rules: refundable fares return their fare less
+    the fee per passenger; every fare returns its taxes. Valid for QUOTE_TIME."""
+    booking = Booking.objects.get(pk=booking.pk)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise ApplicationError(_("Only a confirmed booking can be cancelled."))
+    if booking.departure_at <= timezone.now():
+        raise ApplicationError(_("This trip has started and can no longer be cancelled online."))
+    refund = fees = Decimal(0)
+    people = booking.adults + booking.children + booking.infants
+    for segment in booking.segments.all():
+        base, taxes = _segment_shares(booking, segment)
+        refund += taxes
+        if segment.refundable:
+            fee = min(base, segment.refund_fee * people)
+            refund += base - fee
+            fees += fee
+        else:
+            fees += base
+    refund = quantize(min(refund, booking.total - booking.refunded_total), booking.currency)
+    valid_until = timezone.now() + QUOTE_TIME
+    token = signing.dumps(
+        {"b": booking.pk, "r": str(refund), "c": booking.currency}, salt=QUOTE_SALT
+    )
+    return CancellationQuote(
+        booking_id=booking.pk,
+        refund=refund,
+        fees=quantize(fees, booking.currency),
+        currency=booking.currency,
+        destination="card",
+        valid_until=valid_until,
+        token=token,
+    )
+
+
+def booking_cancel(*, booking: Booking, quote_token: str) -> Booking:
+    """Cancel as quoted: release the seats and refund exactly the quoted amount to the card."""
+    from payments.services import booking_refund
+
+    try:
+        quote = signing.loads(quote_token, salt=QUOTE_SALT, max_age=QUOTE_TIME)
+    except signing.BadSignature as exc:
+        message = _("This cancellation quote has expired. Ask for a new one.")
+        raise ApplicationError(message, extra={"quote": [message]}) from exc
+    if quote["b"] != booking.pk:
+        raise ApplicationError(_("This quote is for another booking."))
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == Booking.Status.CANCELLED:
+            return locked  # a repeated confirmation: already done
+        if locked.status != Booking.Status.CONFIRMED:
+            raise ApplicationError(_("Only a confirmed booking can be cancelled."))
+        _release_seats(locked)
+        locked.status = Booking.Status.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_at", "updated_at"])
+    # Outside the transaction: the gateway is a network call. It is idempotent per booking.
+    amount = Decimal(quote["r"])
+    if amount > 0:
+        booking_refund(booking=locked, amount=amount, reason="cancellation")
+    locked.refresh_from_db()
+    return locked

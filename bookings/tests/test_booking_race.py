@@ -1,0 +1,74 @@
+"""200 customers race for a fare with 10 seats: exactly 10 bookings, never a negative seat,
+and a captured payment only for each confirmed booking."""
+
+import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from freezegun import freeze_time
+
+from bookings.models import Booking, Passenger
+from bookings.services import PassengerDetails, booking_hold
+from core.exceptions import ApplicationError
+from core.testing.factories import CustomerFactory
+from core.testing.inventory import flight_with_fare, offer_for
+from flights.models import Fare
+from payments.models import Payment, SandboxCharge
+from payments.services import booking_pay_by_card, card_tokenize
+
+ATTEMPTS = 200
+WORKERS = 40  # each thread its own connection; PostgreSQL allows 100 by default
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_bookings_for_10_seats():
+    with freeze_time("2030-03-01 09:00:00", tick=True):
+        fare = flight_with_fare("DXB", "LHR", dt.datetime(2030, 3, 10, 4, tzinfo=dt.UTC), seats=10)
+        offer = offer_for("DXB", "LHR", dt.date(2030, 3, 10))
+        customers = [CustomerFactory() for _ in range(ATTEMPTS)]
+        card = card_tokenize(number="4242424242424242", exp_month=12, exp_year=2031, cvc="123")
+        start = threading.Barrier(WORKERS)
+        outcomes, errors = [], []
+
+        def attempt(index):
+            try:
+                if index < WORKERS:
+                    start.wait()
+                customer = customers[index]
+                try:
+                    booking = booking_hold(
+                        customer=customer, offer_token=offer.token, contact_email="a@example.com",
+                        passengers=[PassengerDetails(
+                            type=Passenger.Type.ADULT, given_names="Layla", surname="Rahman",
+                            date_of_birth=dt.date(1990, 1, 1), passport_number="BX1234567",
+                            passport_country="BD", passport_expiry=dt.date(2034, 1, 1),
+                        )],
+                    )  # fmt: skip
+                except ApplicationError:
+                    outcomes.append("refused")
+                    return
+                payment = booking_pay_by_card(booking=booking, card=card, idempotency_key="once")
+                outcomes.append(payment.status)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(attempt, range(ATTEMPTS)))
+
+    assert errors == []
+    assert sorted(set(outcomes)) == ["captured", "refused"]
+    assert outcomes.count("captured") == 10
+    assert Booking.objects.filter(status=Booking.Status.CONFIRMED).count() == 10
+    assert Booking.objects.count() == 10
+    assert Fare.objects.get(pk=fare.pk).seats_available == 0
+    captured = Payment.objects.filter(status=Payment.Status.CAPTURED)
+    assert captured.count() == 10
+    assert set(captured.values_list("booking__status", flat=True)) == {Booking.Status.CONFIRMED}
+    assert SandboxCharge.objects.filter(status="captured").count() == 10
+    assert captured.aggregate(total=Sum("amount"))["total"] == 10 * offer.price.total

@@ -1,0 +1,160 @@
+"""The card gateway interface and the embedded sandbox gateway.
+
+A card number crosses into Safar only as far as `tokenize()`: the gateway keeps it and hands back
+a token. Nothing else in Safar stores, logs or renders a card number.
+"""
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached or did not answer: the outcome is unknown."""
+
+
+@dataclass(frozen=True)
+class CardToken:
+    token: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    succeeded: bool
+    charge_id: str = ""
+    decline_code: str = ""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    succeeded: bool
+    refund_id: str = ""
+
+
+class Gateway(Protocol):
+    def tokenize(self, *, number: str, exp_month: int, exp_year: int, cvc: str) -> CardToken: ...
+
+    def charge(
+        self, *, token: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> ChargeResult: ...
+
+    def refund(
+        self, *, charge_id: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> RefundResult: ...
+
+    def find_charge(self, *, idempotency_key: str) -> ChargeResult | None: ...
+
+
+# Test cards, as in real gateways' test modes (docs/payments.md).
+SANDBOX_CARDS = {
+    "4242424242424242": "success",
+    "5555555555554444": "success",
+    "4000000000000002": "card_declined",
+    "4000000000009995": "insufficient_funds",
+    "4000000000000069": "expired_card",
+    "4000000000000119": "timeout_after_charge",
+}
+
+
+def card_brand(number: str) -> str:
+    if number.startswith("4"):
+        return "visa"
+    if number[:2] in {"51", "52", "53", "54", "55"} or "2221" <= number[:4] <= "2720":
+        return "mastercard"
+    if number[:2] in {"34", "37"}:
+        return "amex"
+    return "card"
+
+
+def luhn_valid(number: str) -> bool:
+    digits = [int(d) for d in number]
+    checksum = 0
+    for i, digit in enumerate(reversed(digits)):
+        if i % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        checksum += digit
+    return checksum % 10 == 0
+
+
+class SandboxGateway:
+    """Behaves like a card gateway's test mode; its own records stand for the remote side."""
+
+    def tokenize(self, *, number: str, exp_month: int, exp_year: int, cvc: str) -> CardToken:
+        from payments.models import SandboxCard
+
+        token = "tok_" + secrets.token_hex(12)
+        SandboxCard.objects.create(
+            token=token,
+            behaviour=SANDBOX_CARDS.get(number, "success" if luhn_valid(number) else "invalid"),
+            brand=card_brand(number),
+            last4=number[-4:],
+        )
+        return CardToken(token, card_brand(number), number[-4:], exp_month, exp_year)
+
+    def charge(self, *, token, amount, currency, idempotency_key) -> ChargeResult:
+        from payments.models import SandboxCard, SandboxCharge
+
+        existing = self.find_charge(idempotency_key=idempotency_key)
+        if existing is not None:
+            return existing  # a retried request: the same answer, never a second charge
+        card = SandboxCard.objects.filter(token=token).first()
+        behaviour = card.behaviour if card else "invalid"
+        if behaviour not in ("success", "timeout_after_charge"):
+            SandboxCharge.objects.create(
+                idempotency_key=idempotency_key,
+                card_token=token,
+                amount=amount,
+                currency=currency,
+                status="declined",
+                decline_code=behaviour,
+            )
+            return ChargeResult(False, decline_code=behaviour)
+        charge = SandboxCharge.objects.create(
+            charge_id="ch_" + secrets.token_hex(12),
+            idempotency_key=idempotency_key,
+            card_token=token,
+            amount=amount,
+            currency=currency,
+            status="captured",
+        )
+        if behaviour == "timeout_after_charge":
+            raise GatewayError("The gateway timed out after capturing the charge.")
+        return ChargeResult(True, charge_id=charge.charge_id)
+
+    def refund(self, *, charge_id, amount, currency, idempotency_key) -> RefundResult:
+        from payments.models import SandboxCharge
+
+        charge = SandboxCharge.objects.filter(charge_id=charge_id).first()
+        if charge is None or charge.refunded + amount > charge.amount:
+            return RefundResult(False)
+        if idempotency_key in charge.refund_keys:
+            return RefundResult(True, refund_id=charge.refund_keys[idempotency_key])
+        refund_id = "re_" + secrets.token_hex(12)
+        charge.refunded += amount
+        charge.refund_keys[idempotency_key] = refund_id
+        charge.save(update_fields=["refunded", "refund_keys"])
+        return RefundResult(True, refund_id=refund_id)
+
+    def find_charge(self, *, idempotency_key) -> ChargeResult | None:
+        from payments.models import SandboxCharge
+
+        charge = SandboxCharge.objects.filter(idempotency_key=idempotency_key).first()
+        if charge is None:
+            return None
+        if charge.status == "declined":
+            return ChargeResult(False, decline_code=charge.decline_code)
+        return ChargeResult(True, charge_id=charge.charge_id)
+
+
+def gateway() -> Gateway:
+    return import_string(settings.PAYMENT_GATEWAY)()

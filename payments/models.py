@@ -1,0 +1,116 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class Payment(TimeStampedModel):
+    """Money taken for a booking by one payment method (card now; the wallet plugs in as one)."""
+
+    class Method(models.TextChoices):
+        CARD = "card", _("Card")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CAPTURED = "captured", _("Paid")
+        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("Awaiting the gateway")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
+
+    booking = models.ForeignKey(
+        "bookings.Booking", on_delete=models.PROTECT, related_name="payments"
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=3)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # One charge per key at the gateway too: a retry can never charge twice.
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    gateway_charge_id = models.CharField(max_length=64, blank=True, db_index=True)
+    card_brand = models.CharField(_("card"), max_length=20, blank=True)
+    card_last4 = models.CharField(_("last 4 digits"), max_length=4, blank=True)
+    decline_code = models.CharField(max_length=40, blank=True)
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=3, default=0)
+
+    class Meta:
+        db_table = "payments_payment"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("amount")),
+                name="payment_refund_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount} {self.currency} ({self.status})"
+
+
+class Refund(TimeStampedModel):
+    """Money returned to where a payment came from."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=3)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    gateway_refund_id = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "payments_refund"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund {self.amount} {self.currency} ({self.status})"
+
+
+class SandboxCard(models.Model):
+    """The sandbox gateway's vault: what a test card token stands for (never the number)."""
+
+    token = models.CharField(max_length=40, unique=True)
+    behaviour = models.CharField(max_length=30)
+    brand = models.CharField(max_length=20)
+    last4 = models.CharField(max_length=4)
+
+    class Meta:
+        db_table = "payments_sandbox_card"
+
+    def __str__(self) -> str:
+        return f"{self.brand} •••• {self.last4}"
+
+
+class SandboxCharge(models.Model):
+    """The sandbox gateway's record of a charge: the remote side that reconciliation reads."""
+
+    charge_id = models.CharField(max_length=40, blank=True, db_index=True)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    card_token = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=12, decimal_places=3)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20)
+    decline_code = models.CharField(max_length=40, blank=True)
+    refunded = models.DecimalField(max_digits=12, decimal_places=3, default=0)
+    refund_keys = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "payments_sandbox_charge"
+
+    def __str__(self) -> str:
+        return f"{self.charge_id or self.idempotency_key} {self.status}"
