@@ -307,6 +307,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "expire-unpaid-holds": {"task": "bookings.tasks.expire_holds", "schedule": 60.0},
+    "reconcile-payments": {"task": "payments.tasks.reconcile", "schedule": 300.0},
+}
 
 # Who answers flight searches (flights.search.Supplier): the embedded inventory by default.
 FLIGHT_SUPPLIER = env("FLIGHT_SUPPLIER", default="flights.search.LocalInventorySupplier")

@@ -176,7 +176,9 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str, key: str =
         paid.save(update_fields=["refunded_amount", "status", "updated_at"])
         from bookings.models import Booking
 
-        Booking.objects.filter(pk=paid.booking_id).update(refunded_total=F("refunded_total") + amount)
+        Booking.objects.filter(pk=paid.booking_id).update(
+            refunded_total=F("refunded_total") + amount
+        )
     return refund
 
 

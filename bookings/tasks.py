@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from bookings.services import bookings_expire_holds
+
+
+@shared_task
+def expire_holds() -> int:
+    """Release the seats of unpaid holds (every minute, from beat)."""
+    return bookings_expire_holds()
