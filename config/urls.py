@@ -21,6 +21,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("", include("flights.urls")),
     path("", include("b2c.urls")),
 ]
 

@@ -1,0 +1,113 @@
+"""The flight search page, airport suggestions for its fields, and choosing an offer."""
+
+import zoneinfo
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.core import signing
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from flights import selectors
+from flights.forms import SORT_CHOICES, FlightSearchForm
+from flights.search import OFFER_TTL, offer_token_read
+
+RESULTS_PER_PAGE = 20
+
+
+@require_GET
+def search(request):
+    """The form alone when the query string is empty; the form and its results otherwise, so a
+    search is a bookmarkable URL."""
+    bound = any(name in request.GET for name in FlightSearchForm.base_fields)
+    form = FlightSearchForm(request.GET if bound else None)
+    context = {"form": form}
+    if not bound:
+        return render(request, "flights/search.html", context)
+    if not form.is_valid():
+        return render(request, "flights/search.html", context, status=400)
+
+    query = form.search_query()
+    results = selectors.search_results(query, filters=form.filters(), sort=form.sort_order())
+    page = Paginator(results.offers, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    form.offer_airlines(results.airlines)
+    context.update(
+        {
+            "query": query,
+            "results": results,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "first_index": page.start_index(),
+            # The calendar links only days that are not yet over at the origin.
+            "today": timezone.now().astimezone(zoneinfo.ZoneInfo(query.origin.time_zone)).date(),
+            "travellers": query.passengers.adults
+            + query.passengers.children
+            + query.passengers.infants,
+            "sorts": SORT_CHOICES,
+        }
+    )
+    return render(request, "flights/search.html", context)
+
+
+@require_GET
+def airport_suggestions(request):
+    """<option>s for the <datalist> of an airport field (htmx sends the field's own name)."""
+    term = next((request.GET[k] for k in ("q", "origin", "destination") if request.GET.get(k)), "")
+    airports = selectors.airport_suggestions(term[:100]) if len(term.strip()) >= 2 else []
+    return render(request, "flights/_airport_options.html", {"airports": airports})
+
+
+def _search_url(request) -> str:
+    """The search the offer was chosen from (same site only), or the empty search page."""
+    target = request.POST.get("next", "")
+    search_path = reverse("flights:search")
+    if urlsplit(target).path == search_path and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return search_path
+
+
+@require_POST
+def offer_select(request):
+    """Stand-in for booking: checks the offer token and shows the offer it names, re-read from
+    the token. The booking pages replace it."""
+    try:
+        content = offer_token_read(request.POST.get("token", ""))
+    except signing.SignatureExpired:
+        messages.error(
+            request,
+            _("That offer has expired: prices are kept for %(minutes)s minutes. Here are the "
+              "latest offers.") % {"minutes": int(OFFER_TTL.total_seconds() // 60)},
+        )  # fmt: skip
+        return redirect(_search_url(request))
+    except signing.BadSignature:
+        messages.error(request, _("That offer could not be read. Please choose one again."))
+        return redirect(_search_url(request))
+    fare_ids = content.get("f", [])
+    fares = selectors.offer_fares(fare_ids)
+    if not fares or len(fares) != len(fare_ids):
+        messages.error(request, _("That offer is no longer available. Please choose another."))
+        return redirect(_search_url(request))
+    adults, children, infants = content["p"]
+    journeys, start = [], 0
+    for count in content.get("j") or [len(fares)]:
+        journeys.append(fares[start : start + count])
+        start += count
+    context = {
+        "journeys": journeys,
+        "total": Decimal(content["t"]),
+        "currency": content["c"],
+        "adults": adults,
+        "children": children,
+        "infants": infants,
+        "search_url": _search_url(request),
+        "ttl_minutes": int(OFFER_TTL.total_seconds() // 60),
+    }
+    return render(request, "flights/offer_selected.html", context)
