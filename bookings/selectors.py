@@ -48,3 +48,47 @@ def booking_list_for_customer(*, customer) -> dict[str, list[Booking]]:
         ),
         "cancelled": cancelled,
     }
+
+
+def passenger_prefill(*, customer, counts, first_day) -> list[dict]:
+    """Initial passenger forms: the customer first, then companions of the right age, in order."""
+    from bookings.models import Passenger
+    from bookings.services import passenger_type_on
+
+    def document(person, **names) -> dict:
+        return {
+            **names,
+            "date_of_birth": person.date_of_birth,
+            "gender": person.gender if person.gender in ("female", "male") else "",
+            "nationality": person.nationality.code or "",
+            "passport_number": person.passport_number,
+            "passport_country": person.passport_country.code or "",
+            "passport_expiry": person.passport_expiry,
+        }
+
+    people = []
+    profile = customer.profile
+    if profile.date_of_birth:
+        people.append(
+            document(profile, given_names=customer.user.first_name, surname=customer.user.last_name)
+        )
+    for companion in customer.companions.order_by("pk"):
+        people.append(
+            document(companion, given_names=companion.given_names, surname=companion.surname)
+        )
+    wanted = (
+        [Passenger.Type.ADULT] * counts.adults
+        + [Passenger.Type.CHILD] * counts.children
+        + [Passenger.Type.INFANT] * counts.infants
+    )
+    initial = []
+    for kind in wanted:
+        match = next(
+            (p for p in people if passenger_type_on(p["date_of_birth"], first_day) == kind), None
+        )
+        if match is not None:
+            people.remove(match)
+            initial.append({"type": kind, **match})
+        else:
+            initial.append({"type": kind})
+    return initial

@@ -22,6 +22,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("flights.urls")),
+    path("", include("bookings.urls")),
     path("", include("b2c.urls")),
 ]
 

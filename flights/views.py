@@ -1,7 +1,6 @@
 """The flight search page, airport suggestions for its fields, and choosing an offer."""
 
 import zoneinfo
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -76,8 +75,7 @@ def _search_url(request) -> str:
 
 @require_POST
 def offer_select(request):
-    """Stand-in for booking: checks the offer token and shows the offer it names, re-read from
-    the token. The booking pages replace it."""
+    """The chosen offer: back to the search when it expired or is gone, else on to booking."""
     try:
         content = offer_token_read(request.POST.get("token", ""))
     except signing.SignatureExpired:
@@ -95,19 +93,4 @@ def offer_select(request):
     if not fares or len(fares) != len(fare_ids):
         messages.error(request, _("That offer is no longer available. Please choose another."))
         return redirect(_search_url(request))
-    adults, children, infants = content["p"]
-    journeys, start = [], 0
-    for count in content.get("j") or [len(fares)]:
-        journeys.append(fares[start : start + count])
-        start += count
-    context = {
-        "journeys": journeys,
-        "total": Decimal(content["t"]),
-        "currency": content["c"],
-        "adults": adults,
-        "children": children,
-        "infants": infants,
-        "search_url": _search_url(request),
-        "ttl_minutes": int(OFFER_TTL.total_seconds() // 60),
-    }
-    return render(request, "flights/offer_selected.html", context)
+    return redirect("bookings:start", token=request.POST["token"])

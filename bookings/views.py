@@ -1,0 +1,184 @@
+"""Booking pages: passengers for an offer, card payment, confirmation, my bookings, cancel."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from b2c.selectors.customer import customer_for_user
+from bookings.forms import CardForm, ContactForm, PassengerFormSet
+from bookings.models import Booking
+from bookings.selectors import (
+    booking_get_for_customer,
+    booking_list_for_customer,
+    passenger_prefill,
+)
+from bookings.services import (
+    PassengerDetails,
+    booking_cancel,
+    booking_cancel_quote,
+    booking_hold,
+)
+from core.exceptions import ApplicationError
+from flights.search import offer_reprice, offer_token_read
+from payments.models import Payment
+from payments.services import booking_pay_by_card, card_tokenize, decline_message
+
+
+def _offer(request, token):
+    """The offer's journeys as they stand now, or None with a message for the customer."""
+    try:
+        data = offer_token_read(token)
+        journeys, counts, price = offer_reprice(data)
+    except signing.SignatureExpired:
+        messages.error(request, _("This price has expired. Search again to see current prices."))
+    except (signing.BadSignature, LookupError):
+        messages.error(request, _("This offer is no longer available. Search again."))
+    else:
+        return data, journeys, counts, price
+    return None
+
+
+class BookingStartView(LoginRequiredMixin, View):
+    """/booking/<offer>/: who travels. Seats are held when this form is sent."""
+
+    def _context(self, request, token, offer, formset, contact):
+        data, journeys, counts, price = offer
+        return {
+            "token": token, "journeys": journeys, "passengers": counts, "price": price,
+            "price_changed": str(price.total) != data["t"], "formset": formset,
+            "contact_form": contact,
+        }  # fmt: skip
+
+    def get(self, request, token):
+        offer = _offer(request, token)
+        if offer is None:
+            return redirect("flights:search")
+        customer = customer_for_user(user=request.user)
+        first_day = offer[1][0].legs[0].departure_local.date()
+        formset = PassengerFormSet(
+            initial=passenger_prefill(customer=customer, counts=offer[2], first_day=first_day),
+            prefix="passengers",
+        )
+        contact = ContactForm(
+            initial={"contact_email": customer.user.email, "contact_phone": customer.phone}
+        )
+        return render(
+            request, "bookings/start.html", self._context(request, token, offer, formset, contact)
+        )
+
+    def post(self, request, token):
+        offer = _offer(request, token)
+        if offer is None:
+            return redirect("flights:search")
+        customer = customer_for_user(user=request.user)
+        formset = PassengerFormSet(request.POST, prefix="passengers")
+        contact = ContactForm(request.POST)
+        if formset.is_valid() and contact.is_valid():
+            try:
+                booking = booking_hold(
+                    customer=customer, offer_token=token,
+                    passengers=[PassengerDetails(**f.cleaned_data) for f in formset.forms],
+                    **contact.cleaned_data,
+                )  # fmt: skip
+            except ApplicationError as error:
+                for key, problems in error.extra.items():
+                    index = key.split(".")[1] if key.startswith("passengers.") else None
+                    for problem in problems:
+                        if index is not None and int(index) < len(formset.forms):
+                            formset.forms[int(index)].add_error(None, problem)
+                        else:
+                            contact.add_error(None, problem)
+            else:
+                return redirect("bookings:pay", booking_id=booking.pk)
+        context = self._context(request, token, offer, formset, contact)
+        return render(request, "bookings/start.html", context, status=400)
+
+
+class BookingPayView(LoginRequiredMixin, View):
+    def _booking(self, request, booking_id):
+        return booking_get_for_customer(
+            customer=customer_for_user(user=request.user), booking_id=booking_id
+        )
+
+    def get(self, request, booking_id):
+        booking = self._booking(request, booking_id)
+        if booking.status != Booking.Status.HELD:
+            return redirect("bookings:confirmation", booking_id=booking.pk)
+        return render(request, "bookings/pay.html", {"booking": booking, "form": CardForm()})
+
+    def post(self, request, booking_id):
+        booking = self._booking(request, booking_id)
+        form = CardForm(request.POST)
+        if form.is_valid():
+            try:
+                card = card_tokenize(
+                    number=form.cleaned_data["card_number"],
+                    exp_month=form.cleaned_data["exp_month"],
+                    exp_year=form.cleaned_data["exp_year"], cvc=form.cleaned_data["cvc"],
+                )  # fmt: skip
+                payment = booking_pay_by_card(
+                    booking=booking, card=card,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )  # fmt: skip
+            except ApplicationError as error:
+                for field, problems in error.extra.items() or {None: [error.message]}.items():
+                    target = {"expiry": "exp_month"}.get(field, field)
+                    for problem in problems:
+                        form.add_error(target if target in form.fields else None, problem)
+            else:
+                if payment.status == Payment.Status.FAILED:
+                    form.add_error(None, decline_message(payment))
+                else:
+                    return redirect("bookings:confirmation", booking_id=booking.pk)
+        # The next try is a new payment: a new key (the card number is never rendered back).
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = uuid.uuid4().hex
+        return render(request, "bookings/pay.html", {"booking": booking, "form": form}, status=400)
+
+
+class BookingConfirmationView(LoginRequiredMixin, View):
+    def get(self, request, booking_id):
+        booking = booking_get_for_customer(
+            customer=customer_for_user(user=request.user), booking_id=booking_id
+        )
+        return render(request, "bookings/confirmation.html", {"booking": booking})
+
+
+class BookingListView(LoginRequiredMixin, View):
+    def get(self, request):
+        groups = booking_list_for_customer(customer=customer_for_user(user=request.user))
+        return render(request, "bookings/list.html", groups)
+
+
+class BookingCancelView(LoginRequiredMixin, View):
+    """Two steps, as airlines do: the quote, then the confirmation of exactly that quote."""
+
+    def _booking(self, request, booking_id):
+        return booking_get_for_customer(
+            customer=customer_for_user(user=request.user), booking_id=booking_id
+        )
+
+    def get(self, request, booking_id):
+        booking = self._booking(request, booking_id)
+        try:
+            quote = booking_cancel_quote(booking=booking)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("bookings:confirmation", booking_id=booking.pk)
+        return render(request, "bookings/cancel.html", {"booking": booking, "quote": quote})
+
+    def post(self, request, booking_id):
+        booking = self._booking(request, booking_id)
+        try:
+            booking_cancel(booking=booking, quote_token=request.POST.get("quote", ""))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(reverse("bookings:cancel", kwargs={"booking_id": booking.pk}))
+        messages.success(request, _("Your booking is cancelled. The refund is on its way."))
+        return redirect("bookings:confirmation", booking_id=booking.pk)
