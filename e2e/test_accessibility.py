@@ -21,8 +21,16 @@ async () => {
   }));
 }
 """
-PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
-CUSTOMER_PAGES = ["/dashboard/", "/profile/", "/profile/companions/add/", "/profile/delete/"]
+PUBLIC_PAGES = [
+    "/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/",
+]  # fmt: skip
+CUSTOMER_PAGES = [
+    "/dashboard/",
+    "/profile/",
+    "/profile/companions/add/",
+    "/profile/delete/",
+    "/bookings/",
+]
 
 
 @pytest.fixture

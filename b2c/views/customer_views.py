@@ -31,8 +31,11 @@ from b2c.services import customer as customer_services
 
 class CustomerDashboardView(LoginRequiredMixin, View):
     def get(self, request):
+        from bookings.selectors import booking_list_for_customer
+
         customer = customer_selectors.customer_for_user(user=request.user)
-        return render(request, "b2c/dashboard.html", {"customer": customer})
+        upcoming = booking_list_for_customer(customer=customer)["upcoming"][:3]
+        return render(request, "b2c/dashboard.html", {"customer": customer, "upcoming": upcoming})
 
 
 class CustomerProfileView(LoginRequiredMixin, View):
