@@ -1,10 +1,12 @@
 """Money helpers: Decimal amounts rounded to each currency's ISO 4217 minor unit (via Babel)."""
 
+import functools
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import get_currency_precision, list_currencies
 
 
+@functools.lru_cache(maxsize=512)
 def minor_unit_exponent(currency: str) -> Decimal:
     """The smallest amount of `currency`: 0.01 for USD, 0.001 for KWD, 1 for JPY."""
     return Decimal(1).scaleb(-get_currency_precision(currency))

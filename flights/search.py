@@ -7,8 +7,9 @@ Views and the API call `flight_search()`; which supplier answers is configuratio
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Protocol
 
 from django.conf import settings
@@ -160,7 +161,13 @@ class Offer:
     journeys: tuple[Journey, ...]
     passengers: Passengers
     price: Price
-    token: str = field(compare=False)
+
+    @cached_property
+    def token(self) -> str:
+        # Signed only when shown: a search makes hundreds of offers and shows twenty.
+        return offer_token(
+            self.fare_ids, self.passengers, self.price, [len(j.legs) for j in self.journeys]
+        )
 
     @property
     def stops(self) -> int:
@@ -229,10 +236,7 @@ def offer_token_read(token: str) -> dict:
 
 
 def make_offer(journeys: tuple[Journey, ...], passengers: Passengers) -> Offer:
-    price = price_for(journeys, passengers)
-    fare_ids = [leg.fare_id for j in journeys for leg in j.legs]
-    token = offer_token(fare_ids, passengers, price, [len(j.legs) for j in journeys])
-    return Offer(journeys, passengers, price, token)
+    return Offer(journeys, passengers, price_for(journeys, passengers))
 
 
 class Supplier(Protocol):
