@@ -53,7 +53,9 @@ bench: $(STAMP) var messages
 	  echo "## Pages (in process, $$(date -u +%Y-%m-%d))"; echo; \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py || exit 1; echo; \
 	  echo "## Search (in process)"; echo; \
-	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search.py || exit 1; \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search.py || exit 1; echo; \
+	  echo "## Booking throughput (in process)"; echo; \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/booking.py || exit 1; \
 	} > docs/benchmarks.md.new && mv docs/benchmarks.md.new docs/benchmarks.md && cat docs/benchmarks.md
 
 lint: $(STAMP)

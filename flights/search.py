@@ -326,10 +326,21 @@ class LocalInventorySupplier:
         journeys = [_journey([row]) for row in direct]
 
         # One stop: first legs out of the origin that day, to any airport with flights on.
+        # Only towards airports with a flight on to the destination in the connection window:
+        # a subquery, so the first legs fetched are the ones that can connect.
+        onward = Flight.objects.filter(
+            destination=destination,
+            status=Flight.Status.SCHEDULED,
+            departure_at__gte=start + MIN_CONNECTION,
+            departure_at__lte=end + MAX_CONNECTION,
+        ).values("origin_id")
         firsts = list(
             self._fares(cabin=cabin, seats=seats)
             .filter(
-                flight__origin=origin, flight__departure_at__gte=start, flight__departure_at__lt=end
+                flight__origin=origin,
+                flight__departure_at__gte=start,
+                flight__departure_at__lt=end,
+                flight__destination__in=onward,
             )
             .exclude(flight__destination=destination)
         )
