@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from b2c.models.customer import Gender, passport_number_validator, validate_birth_date
 from core.models import TimeStampedModel
@@ -95,9 +96,9 @@ class Passenger(models.Model):
     """A traveller on a booking, as on the passport, with the e-ticket once confirmed."""
 
     class Type(models.TextChoices):
-        ADULT = "adult", _("Adult")
-        CHILD = "child", _("Child")
-        INFANT = "infant", _("Infant")
+        ADULT = "adult", pgettext_lazy("passenger type", "Adult")
+        CHILD = "child", pgettext_lazy("passenger type", "Child")
+        INFANT = "infant", pgettext_lazy("passenger type", "Infant")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="passengers")
     type = models.CharField(_("passenger type"), max_length=6, choices=Type.choices)

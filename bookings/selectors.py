@@ -20,6 +20,14 @@ def _with_itinerary(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
+def booking_queryset_for_customer(*, customer, status: str | None = None) -> QuerySet[Booking]:
+    """The customer's bookings with their itinerary, newest first, for paged lists."""
+    bookings = Booking.objects.filter(customer=customer)
+    if status:
+        bookings = bookings.filter(status=status)
+    return _with_itinerary(bookings).order_by("-created_at", "-pk")
+
+
 def booking_detail(*, booking_id: int) -> Booking:
     return _with_itinerary(Booking.objects.all()).get(pk=booking_id)
 

@@ -331,6 +331,8 @@ def booking_cancel(*, booking: Booking, quote_token: str) -> Booking:
     """Cancel as quoted: release the seats and refund exactly the quoted amount to the card."""
     from payments.services import booking_refund
 
+    if Booking.objects.filter(pk=booking.pk, status=Booking.Status.CANCELLED).exists():
+        return Booking.objects.get(pk=booking.pk)  # a repeated confirmation: already done
     try:
         quote = signing.loads(quote_token, salt=QUOTE_SALT, max_age=QUOTE_TIME)
     except signing.BadSignature as exc:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("auth/token/", AuthTokenApi.as_view(), name="api-auth-token"),
     path("", include((customer_urlpatterns, "customer"))),
     path("flights/", include((flights_urlpatterns, "flights-api"))),
+    path("bookings/", include(("bookings.api", "bookings-api"))),
 ]

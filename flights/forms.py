@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import FastSelectMixin
 from flights import selectors
@@ -30,7 +31,7 @@ def earliest_today() -> dt.date:
 
 class TripType(models.TextChoices):
     ONE_WAY = "one_way", _("One way")
-    RETURN = "return", _("Return")
+    RETURN = "return", pgettext_lazy("trip type", "Return")
 
 
 SORT_CHOICES = [

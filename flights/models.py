@@ -98,9 +98,7 @@ class Flight(models.Model):
             # Direct search and the first leg of a connection: by origin, then time.
             models.Index(fields=["origin", "departure_at"], name="flight_origin_departure_idx"),
             # Second legs of a connection and the onward-flight subquery: by destination.
-            models.Index(
-                fields=["destination", "departure_at"], name="flight_dest_departure_idx"
-            ),
+            models.Index(fields=["destination", "departure_at"], name="flight_dest_departure_idx"),
         ]
 
     def __str__(self) -> str:

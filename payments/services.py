@@ -7,16 +7,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError
 from payments.gateway import CardToken, GatewayError, gateway, luhn_valid
 from payments.models import Payment, Refund
 
+# Lazy: translated when shown, in the customer's language, not once at import.
 DECLINE_MESSAGES = {
-    "card_declined": _("Your card was declined. Try another card."),
-    "insufficient_funds": _("The card has insufficient funds. Try another card."),
-    "expired_card": _("The card has expired. Try another card."),
-    "invalid": _("The card number is not valid."),
+    "card_declined": gettext_lazy("Your card was declined. Try another card."),
+    "insufficient_funds": gettext_lazy("The card has insufficient funds. Try another card."),
+    "expired_card": gettext_lazy("The card has expired. Try another card."),
+    "invalid": gettext_lazy("The card number is not valid."),
 }
 
 
@@ -125,7 +127,7 @@ def booking_pay_by_card(*, booking, card: CardToken, idempotency_key: str) -> Pa
 
 
 def decline_message(payment: Payment) -> str:
-    return DECLINE_MESSAGES.get(payment.decline_code, DECLINE_MESSAGES["card_declined"])
+    return str(DECLINE_MESSAGES.get(payment.decline_code, DECLINE_MESSAGES["card_declined"]))
 
 
 def payment_refund(*, payment: Payment, amount: Decimal, reason: str, key: str = "") -> Refund:
