@@ -30,13 +30,13 @@ def email_enqueue(*, message: EmailMultiAlternatives) -> None:
 
 def booking_confirmation_email(*, booking_id: int) -> None:
     """The confirmation, in the customer's language, with text and HTML parts and an .ics file."""
-    from bookings.selectors import booking_detail
     from django.conf import settings
     from django.template.loader import render_to_string
     from django.utils import translation
     from django.utils.translation import gettext as _
 
     from bookings.calendar import booking_ics
+    from bookings.selectors import booking_detail
 
     booking = booking_detail(booking_id=booking_id)
     with translation.override(booking.customer.preferred_language):
