@@ -28,7 +28,9 @@ def test_the_schedule_is_deterministic_and_idempotent(reference_data):
 
     created = schedule_generate(days=2, start=start)
     first = list(
-        Fare.objects.order_by("flight__departure_at", "flight__number", "brand").values_list(
+        Fare.objects.order_by(
+            "flight__departure_at", "flight__airline__iata_code", "flight__number", "brand"
+        ).values_list(
             "flight__airline__iata_code",
             "flight__number",
             "flight__departure_at",
@@ -40,7 +42,9 @@ def test_the_schedule_is_deterministic_and_idempotent(reference_data):
     Flight.objects.all().delete()
     schedule_generate(days=2, start=start)
     regenerated = list(
-        Fare.objects.order_by("flight__departure_at", "flight__number", "brand").values_list(
+        Fare.objects.order_by(
+            "flight__departure_at", "flight__airline__iata_code", "flight__number", "brand"
+        ).values_list(
             "flight__airline__iata_code",
             "flight__number",
             "flight__departure_at",
