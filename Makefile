@@ -55,7 +55,9 @@ bench: $(STAMP) var messages
 	  echo "## Search (in process)"; echo; \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search.py || exit 1; echo; \
 	  echo "## Booking throughput (in process)"; echo; \
-	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/booking.py || exit 1; \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/booking.py || exit 1; echo; \
+	  echo "## Search under load (gunicorn + wrk on loopback)"; echo; \
+	  $(PY) bench/load.py || exit 1; \
 	} > docs/benchmarks.md.new && mv docs/benchmarks.md.new docs/benchmarks.md && cat docs/benchmarks.md
 
 lint: $(STAMP)
