@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking, BookingSegment, Passenger
 from core.exceptions import ApplicationError
 from core.money import quantize
-from flights.models import Fare
+from flights.models import Airport, Fare
 from flights.search import CHILD_SHARE, INFANT_SHARE, offer_reprice, offer_token_read
 
 HOLD_TIME = dt.timedelta(minutes=15)
@@ -130,8 +130,6 @@ def booking_hold(
     first_day = legs[0].departure_local.date()
     last_day = legs[-1].departure_local.date()
     airports = {leg.origin for leg in legs} | {leg.destination for leg in legs}
-    from flights.models import Airport
-
     countries = set(
         Airport.objects.filter(iata_code__in=airports).values_list("country", flat=True)
     )
