@@ -2,6 +2,9 @@ from django.apps import AppConfig
 
 
 class FlightsConfig(AppConfig):
-    """Airlines now; airports, flights, fares and search come with the travel-core issue."""
+    """Airports, airlines, flights and fares; the supplier interface and search."""
 
     name = "flights"
+
+    def ready(self) -> None:
+        from flights import signals  # noqa: F401 (connects the receivers)

@@ -10,7 +10,15 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from flights.models import Airport, Fare, Flight
-from flights.search import Filters, Offer, SearchQuery, flight_search, price_calendar
+from flights.search import (
+    Filters,
+    Offer,
+    SearchQuery,
+    flight_search,
+    offer_airlines,
+    offers_by_airline,
+    price_days,
+)
 
 IATA_AIRPORT = re.compile(r"^[A-Za-z0-9]{3}$")
 # "Dubai (DXB)", as Airport.__str__ writes it and as a pasted itinerary might.
@@ -112,31 +120,18 @@ class PriceCalendar:
     days: list[CalendarDay]
 
 
-def price_calendar_for(query: SearchQuery, *, currency: str | None = None) -> PriceCalendar:
-    """flights.search.price_calendar with the currency of its amounts.
-
-    price_calendar() gives amounts without their currency; until it does, the currency is that of
-    the cheapest day's offers (one more search, a constant number of queries), unless the caller
-    already knows it from the same search.
-    """
+def price_calendar_for(query: SearchQuery) -> PriceCalendar:
+    """flights.search.price_calendar with the dates of each day's return and the currency of
+    its amounts (that of the fares searched)."""
+    offset = (query.return_date - query.departure_date) if query.return_date else None
+    prices = price_days(query)
     days = [
-        CalendarDay(
-            date=day,
-            return_date=query.return_date + (day - query.departure_date)
-            if query.return_date
-            else None,
-            lowest_total=total,
-        )
-        for day, total in price_calendar(query)
-    ]
-    priced = [d for d in days if d.lowest_total is not None]
-    if currency is None and priced:
-        cheapest = min(priced, key=lambda d: d.lowest_total or Decimal(0))
-        offers = flight_search(
-            replace(query, departure_date=cheapest.date, return_date=cheapest.return_date)
-        )
-        currency = offers[0].price.currency if offers else None
-    return PriceCalendar(currency=currency if priced else None, days=days)
+        CalendarDay(date=day, return_date=day + offset if offset is not None else None,
+                    lowest_total=price.total if price else None)
+        for day, price in prices
+    ]  # fmt: skip
+    currency = next((price.currency for _day, price in prices if price), None)
+    return PriceCalendar(currency=currency, days=days)
 
 
 @dataclass(frozen=True)
@@ -149,21 +144,11 @@ class SearchResults:
 def search_results(query: SearchQuery, *, filters: Filters, sort: str) -> SearchResults:
     """Everything the search page shows: the offers, the airlines to filter on (those of the
     offers before the airline filter, so choosing one does not hide the others) and the ±3-day
-    calendar. A constant number of queries, whatever the number of offers."""
-    offers = flight_search(query, filters=filters, sort=sort)
-    if filters.airlines:
-        unfiltered = flight_search(query, filters=replace(filters, airlines=frozenset()), sort=sort)
-    else:
-        unfiltered = offers
-    names = {
-        leg.airline_code: leg.airline_name
-        for offer in unfiltered
-        for journey in offer.journeys
-        for leg in journey.legs
-    }
+    calendar. One search for the day and one for the week, whatever the number of offers."""
+    unfiltered = flight_search(query, filters=replace(filters, airlines=frozenset()), sort=sort)
+    offers = offers_by_airline(unfiltered, filters.airlines) if filters.airlines else unfiltered
+    names = offer_airlines(unfiltered)
     for code in filters.airlines - names.keys():
         names[code] = code
     airlines = sorted(names.items(), key=lambda item: (item[1].casefold(), item[0]))
-    priced = offers or unfiltered
-    calendar = price_calendar_for(query, currency=priced[0].price.currency if priced else None)
-    return SearchResults(offers=offers, airlines=airlines, calendar=calendar)
+    return SearchResults(offers=offers, airlines=airlines, calendar=price_calendar_for(query))

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.db import transaction
 
 from flights.models import Airline, Airport
+from flights.search import reference
 
 AIRLINES_CSV = Path(__file__).resolve().parent / "data" / "airlines.csv"
 
@@ -26,6 +27,7 @@ def airlines_load(*, path: Path = AIRLINES_CSV) -> int:
             to_update.append(airline)
     Airline.objects.bulk_create(to_create)
     Airline.objects.bulk_update(to_update, ["icao_code", "name", "country"])
+    reference.clear()  # bulk writes send no signals
     return len(rows)
 
 
@@ -64,4 +66,5 @@ def airports_load() -> int:
             "longitude",
         ],
     )
+    reference.clear()  # bulk writes send no signals
     return len(airports)

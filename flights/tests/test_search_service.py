@@ -229,3 +229,79 @@ def test_co2_estimate_per_passenger(world):
 
     assert economy.journeys[0].co2_kg == 572  # 5,500 km x 0.104 kg
     assert business.journeys[0].co2_kg == 1658  # x 2.9 for the space a business seat takes
+
+
+@freeze_time("2030-03-01")
+def test_a_later_onward_flight_is_offered_only_when_it_is_cheaper(world):
+    dxb, ist, lhr, ek = world["DXB"], world["IST"], world["LHR"], world["ek"]
+    first = flight(ek, 10, dxb, ist, dt.datetime(2030, 3, 10, 4, tzinfo=UTC), 300, 3000)
+    lands = first.arrival_at
+    soon = flight(ek, 11, ist, lhr, lands + dt.timedelta(hours=2), 240, 2500)
+    # Later and dearer than `soon`: a longer wait for nothing, never offered.
+    flight(ek, 12, ist, lhr, lands + dt.timedelta(hours=5), 240, 2500, base=Decimal("450"))
+    # Later at the same price: no saving either.
+    flight(ek, 13, ist, lhr, lands + dt.timedelta(hours=6), 240, 2500)
+    # Later but cheaper: worth the wait to some.
+    cheaper = flight(
+        ek, 14, ist, lhr, lands + dt.timedelta(hours=9), 240, 2500, base=Decimal("300")
+    )
+
+    offers = flight_search(query(world))
+
+    assert [[leg.flight_id for leg in o.journeys[0].legs] for o in offers] == [
+        [first.pk, cheaper.pk],
+        [first.pk, soon.pk],
+    ]
+    assert [o.price.total for o in offers] == [Decimal("900.00"), Decimal("1000.00")]
+
+
+@freeze_time("2030-03-01")
+def test_the_airline_filter_follows_airlines_added_after_a_search(world):
+    dxb, lhr = world["DXB"], world["LHR"]
+    flight(world["ek"], 1, dxb, lhr, dt.datetime(2030, 3, 10, 4, tzinfo=UTC), 460)
+    assert len(flight_search(query(world))) == 1  # airlines are now remembered by the process
+
+    qr = Airline.objects.create(iata_code="QR", name="Qatar Airways", country="QA")
+    qatar = flight(qr, 7, dxb, lhr, dt.datetime(2030, 3, 10, 6, tzinfo=UTC), 460)
+
+    offers = flight_search(query(world), filters=Filters(airlines=frozenset({"QR"})))
+    assert [o.journeys[0].legs[0].flight_id for o in offers] == [qatar.pk]
+    assert offers[0].journeys[0].legs[0].airline_name == "Qatar Airways"
+
+
+@pytest.mark.parametrize("return_days", [None, 6])
+@pytest.mark.parametrize("passengers", [Passengers(1, 0, 0), Passengers(2, 1, 1)])
+def test_the_price_calendar_is_the_cheapest_search_result_of_each_day(return_days, passengers):
+    """The calendar searches a week at once; it must agree with a search a day."""
+    from flights.schedule import schedule_generate
+    from flights.services import airlines_load, airports_load
+
+    airlines_load()
+    airports_load()
+    start = dt.date.today() + dt.timedelta(days=1)
+    schedule_generate(days=16, routes_count=40, start=start)
+    dxb, lhr = Airport.objects.get(iata_code="DXB"), Airport.objects.get(iata_code="LHR")
+    day = start + dt.timedelta(days=4)
+    trip = SearchQuery(
+        origin=dxb,
+        destination=lhr,
+        departure_date=day,
+        passengers=passengers,
+        return_date=day + dt.timedelta(days=return_days) if return_days else None,
+    )
+
+    calendar = price_calendar(trip)
+
+    expected = []
+    for offset in range(-3, 4):
+        shifted = SearchQuery(
+            origin=dxb,
+            destination=lhr,
+            departure_date=day + dt.timedelta(days=offset),
+            passengers=passengers,
+            return_date=trip.return_date + dt.timedelta(days=offset) if return_days else None,
+        )
+        offers = flight_search(shifted)
+        expected.append((shifted.departure_date, offers[0].price.total if offers else None))
+    assert calendar == expected
+    assert sum(total is not None for _day, total in calendar) == 7
