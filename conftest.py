@@ -33,9 +33,13 @@ def _fast_password_hashing(settings):
 def _isolated_cache():
     from django.core.cache import cache
 
+    from payments.fx import rates_cache_clear
+
     cache.clear()
+    rates_cache_clear()
     yield
     cache.clear()
+    rates_cache_clear()
 
 
 @pytest.fixture

@@ -310,6 +310,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-holds": {"task": "bookings.tasks.expire_holds", "schedule": 60.0},
     "reconcile-payments": {"task": "payments.tasks.reconcile", "schedule": 300.0},
+    "refresh-exchange-rates": {
+        "task": "payments.tasks.exchange_rates_refresh_task",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # Who answers flight searches (flights.search.Supplier): the embedded inventory by default.
@@ -317,6 +321,10 @@ FLIGHT_SUPPLIER = env("FLIGHT_SUPPLIER", default="flights.search.LocalInventoryS
 
 # The card gateway (payments.gateway.Gateway): the embedded sandbox by default.
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="payments.gateway.SandboxGateway")
+
+# Where exchange rates come from (payments.fx.RateProvider): the reference file shipped in
+# payments/data by default.
+EXCHANGE_RATE_PROVIDER = env("EXCHANGE_RATE_PROVIDER", default="payments.fx.FileRateProvider")
 
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 PHONENUMBER_DB_FORMAT = "E164"

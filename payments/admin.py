@@ -1,6 +1,12 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from payments.models import Payment, Refund
+from core.exceptions import ApplicationError
+from core.money import currency_choices
+from payments.fx import exchange_rate_set, exchange_rate_validate
+from payments.models import ExchangeRate, Payment, Refund
 
 
 class RefundInline(admin.TabularInline):
@@ -41,6 +47,55 @@ class RefundAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Refund._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ExchangeRateForm(forms.ModelForm):
+    base = forms.ChoiceField(
+        label=_("base currency"), choices=currency_choices, initial=settings.DEFAULT_CURRENCY
+    )
+    quote = forms.ChoiceField(label=_("quote currency"), choices=currency_choices)
+
+    class Meta:
+        model = ExchangeRate
+        fields = ("base", "quote", "rate")
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if not self.errors:
+            try:
+                exchange_rate_validate(base=data["base"], quote=data["quote"], rate=data["rate"])
+            except ApplicationError as exc:
+                for field, messages in exc.extra.items():
+                    self.add_error(field, messages)
+        return data
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Rates are appended, never edited: a correction is a new rate, current from now."""
+
+    form = ExchangeRateForm
+    list_display = ("pair", "rate", "source", "fetched_at")
+    list_filter = ("quote", "source")
+
+    @admin.display(description=_("pair"), ordering="base")
+    def pair(self, obj):
+        return f"{obj.base}/{obj.quote}"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("source", "fetched_at", "created_at") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        row = exchange_rate_set(base=obj.base, quote=obj.quote, rate=obj.rate, user=request.user)
+        obj.pk = row.pk
+        obj.refresh_from_db()
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

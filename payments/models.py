@@ -114,3 +114,33 @@ class SandboxCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.charge_id or self.idempotency_key} {self.status}"
+
+
+class ExchangeRate(models.Model):
+    """One published rate: 1 unit of `base` buys `rate` units of `quote` (rows are appended)."""
+
+    base = models.CharField(_("base currency"), max_length=3)
+    quote = models.CharField(_("quote currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=10)
+    # "file", "staff:<email>" or a live provider's name.
+    source = models.CharField(_("source"), max_length=300)
+    fetched_at = models.DateTimeField(_("published at"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "payments_exchange_rate"
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["base", "quote", "-fetched_at", "-id"]
+        indexes = [
+            models.Index(fields=["base", "quote", "-fetched_at"], name="exchange_rate_current"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=~Q(base=models.F("quote")), name="exchange_rate_distinct_currencies"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.fetched_at:%Y-%m-%d %H:%M})"

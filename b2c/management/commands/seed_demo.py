@@ -15,6 +15,7 @@ from b2c.services import customer as customer_services
 from flights.models import Airline
 from flights.schedule import schedule_generate
 from flights.services import airlines_load, airports_load
+from payments.fx import exchange_rates_refresh
 
 DEMO_EMAIL = "demo@safar.example"
 DEMO_PASSWORD = "safar-demo-2026"  # noqa: S105 - printed for the quickstart on purpose
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         airlines = airlines_load()
         airports = airports_load()
         flights, fares = schedule_generate(days=options["days"], routes_count=options["routes"])
+        exchange_rates_refresh()
         with transaction.atomic():
             self._demo_customer()
             self._staff()
