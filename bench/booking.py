@@ -78,7 +78,7 @@ def main():
             booking = booking_hold(
                 customer=customers[index], offer_token=offer.token, passengers=passenger,
                 contact_email="bench@example.com",
-            )  # fmt: skip
+            ).booking  # fmt: skip
             booking_pay_by_card(booking=booking, card=card, idempotency_key=f"{index}-{count}")
 
         def bare(index, count):

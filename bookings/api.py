@@ -6,27 +6,25 @@ the same service as the booking pages (bookings.services, payments.services).
 Idempotency-Key
 ---------------
 A client sends an `Idempotency-Key` header (1 to 50 visible ASCII characters; a UUID fits) so that
-a retry after a lost answer does the work at most once:
+a retry after a lost answer does the work at most once. A key is kept in the database on the
+booking or payment it made, with no expiry, not in a cache:
 
 - POST /bookings/{id}/payments/ requires it. The key is the payment's own key in
-  `booking_pay_by_card`, kept in the database: the same key returns the same payment (200, or the
-  same 402/202 as the first answer) and never charges twice. A new attempt (another card, or after
-  a decline) needs a new key.
-- POST /bookings/ accepts it. The same key from the same customer returns the booking the first
-  request made (200), as it stands now, instead of holding seats twice, for 24 hours. Holding has
-  no key in the service, so this API keeps it in Django's cache under the customer and the key;
-  `cache.add` claims the key before the seats are held, so of two concurrent requests one holds
-  and the other is told to retry (409). A key sent again with a different body is refused (422).
-  A hold that is refused releases the key, since nothing was held. The cache must be shared by
-  every API process (Redis in production) for this to hold across processes.
+  `booking_pay_by_card`: the same key returns the same payment (200, or the same 402/202 as the
+  first answer) and never charges twice. A new attempt (another card, or after a decline) needs a
+  new key.
+- POST /bookings/ accepts it. The key is the booking's own key in `booking_hold`, unique per
+  customer, with a digest of the request body: the same key and the same body return the booking
+  the first request made (200), as it stands now, instead of holding seats twice; the same key
+  with a different body is refused (422) and changes nothing. Of two concurrent requests with one
+  key, the second waits on the key's unique index until the first commits, then answers the
+  first's booking (200); nothing of its own is held. A hold that is refused (400) records nothing,
+  so its key may be sent again.
 """
 
-import hashlib
-import json
 import re
 import zoneinfo
 
-from django.core.cache import cache
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
@@ -47,10 +45,12 @@ from b2c.selectors.customer import customer_for_user
 from bookings.models import Booking, Passenger
 from bookings.selectors import booking_get_for_customer, booking_queryset_for_customer
 from bookings.services import (
+    IdempotencyKeyReused,
     PassengerDetails,
     booking_cancel,
     booking_cancel_quote,
     booking_hold,
+    hold_request_fingerprint,
 )
 from core.api import Pagination
 from core.exceptions import ApplicationError
@@ -63,9 +63,6 @@ from payments.services import booking_pay_by_card, card_tokenize, decline_messag
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,50}$")
 # Payment keys are stored as "booking:<id>:<key>" in an 80-character column: 50 leaves room.
-IDEMPOTENCY_TTL = 24 * 60 * 60
-# How long a claimed key waits for its hold to finish; a crashed request frees it after this.
-IDEMPOTENCY_IN_FLIGHT_TTL = 60
 
 
 # Errors ----------------------------------------------------------------------------------------
@@ -88,15 +85,9 @@ class IdempotencyKeyInvalid(exceptions.APIException):
     )
 
 
-class IdempotencyKeyInUse(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "idempotency_key_in_use"
-    default_detail = _(
-        "A request with this Idempotency-Key is still being processed. Retry in a moment."
-    )
+class IdempotencyKeyReusedError(exceptions.APIException):
+    """bookings.services.IdempotencyKeyReused, in the API's terms."""
 
-
-class IdempotencyKeyReused(exceptions.APIException):
     status_code = 422
     default_code = "idempotency_key_reused"
     default_detail = _(
@@ -427,22 +418,29 @@ class BookingsApi(APIView):
         parameters=[
             _idempotency_parameter(
                 required=False,
-                description="Optional. The same key from the same customer within 24 hours "
+                description="Optional. The same key from the same customer with the same body "
                 "returns the booking the first request made (200) instead of holding seats "
-                "again; with a different body it is refused (422); while the first request is "
-                "still running, 409.",
+                "again, also while that request is still running (the retry waits for it); with "
+                "a different body it is refused (422).",
             )
         ],
         responses={
             201: OpenApiResponse(BookingSerializer, description="Seats held for 15 minutes."),
-            200: OpenApiResponse(BookingSerializer, description="A retry: the same booking."),
+            200: OpenApiResponse(
+                BookingSerializer,
+                description="A retry with the same key and body: the same booking, as it stands "
+                "now. Nothing more is held.",
+            ),
             400: OpenApiResponse(
                 ApiErrorSerializer,
-                description="Invalid input, or the offer expired, its price changed, too few "
-                "seats are left, or a passenger's details do not fit the trip. Nothing is held.",
+                description="Invalid input or Idempotency-Key, or the offer expired, its price "
+                "changed, too few seats are left, or a passenger's details do not fit the trip. "
+                "Nothing is held.",
             ),
-            409: OpenApiResponse(ApiErrorSerializer, description="The same key is in flight."),
-            422: OpenApiResponse(ApiErrorSerializer, description="The key was used otherwise."),
+            422: OpenApiResponse(
+                ApiErrorSerializer,
+                description="The key was used for a different body. Nothing changed.",
+            ),
         },
         description="Hold the seats of an offer from the flight search for 15 minutes, then pay "
         "with POST /bookings/{id}/payments/. The price and seats are checked again.",
@@ -451,46 +449,23 @@ class BookingsApi(APIView):
         customer = customer_for_user(user=request.user)
         key = _idempotency_key(request, required=False)
         data = _validated(BookingCreateInputSerializer, request.data)
-        if key is None:
-            return self._created(customer, self._hold(customer, data))
-
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        cache_key = f"api:bookings:create:{customer.pk}:{digest}"
-        fingerprint = hashlib.sha256(
-            json.dumps(data, sort_keys=True, default=str).encode()
-        ).hexdigest()
-        if not cache.add(
-            cache_key, {"fingerprint": fingerprint, "booking": None}, IDEMPOTENCY_IN_FLIGHT_TTL
-        ):
-            entry = cache.get(cache_key)
-            if entry is None:  # the first request just failed and freed the key
-                raise IdempotencyKeyInUse()
-            if entry["fingerprint"] != fingerprint:
-                raise IdempotencyKeyReused()
-            if entry["booking"] is None:
-                raise IdempotencyKeyInUse()
-            booking = booking_get_for_customer(customer=customer, booking_id=entry["booking"])
-            return Response(BookingSerializer(booking).data, status=status.HTTP_200_OK)
         try:
-            booking = self._hold(customer, data)
-        except BaseException:
-            cache.delete(cache_key)  # nothing was held: the same key may try again
-            raise
-        cache.set(cache_key, {"fingerprint": fingerprint, "booking": booking.pk}, IDEMPOTENCY_TTL)
-        return self._created(customer, booking)
-
-    def _hold(self, customer, data) -> Booking:
-        return booking_hold(
-            customer=customer,
-            offer_token=data["offer"],
-            passengers=[PassengerDetails(**passenger) for passenger in data["passengers"]],
-            contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"],
+            result = booking_hold(
+                customer=customer,
+                offer_token=data["offer"],
+                passengers=[PassengerDetails(**passenger) for passenger in data["passengers"]],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                idempotency_key=key or "",
+                fingerprint=hold_request_fingerprint(data),
+            )
+        except IdempotencyKeyReused:
+            raise IdempotencyKeyReusedError() from None
+        booking = booking_get_for_customer(customer=customer, booking_id=result.booking.pk)
+        return Response(
+            BookingSerializer(booking).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
-
-    def _created(self, customer, booking: Booking) -> Response:
-        booking = booking_get_for_customer(customer=customer, booking_id=booking.pk)
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
 class BookingDetailApi(APIView):
@@ -544,7 +519,6 @@ class BookingPaymentCreateApi(APIView):
         booking = _customer_booking(request, booking_id)
         key = _idempotency_key(request, required=True)
         card = _validated(CardInputSerializer, request.data)
-        earlier = {payment.pk for payment in booking.payments.all()}
         try:
             token = card_tokenize(
                 number=card["card_number"],
@@ -559,14 +533,15 @@ class BookingPaymentCreateApi(APIView):
                 for field, messages in error.extra.items()
             }
             raise ApplicationError(error.message, extra=fields) from None
-        payment = booking_pay_by_card(booking=booking, card=token, idempotency_key=key)
+        result = booking_pay_by_card(booking=booking, card=token, idempotency_key=key)
+        payment = result.payment
         body = PaymentSerializer(payment).data
         if payment.status == Payment.Status.FAILED:
             error = _error_body("card_declined", decline_message(payment))
             return Response({**error, "payment": body}, status=status.HTTP_402_PAYMENT_REQUIRED)
         if payment.status in (Payment.Status.PENDING, Payment.Status.UNKNOWN):
             return Response(body, status=status.HTTP_202_ACCEPTED)
-        if payment.pk in earlier:
+        if not result.created:
             return Response(body, status=status.HTTP_200_OK)
         if payment.status != Payment.Status.CAPTURED:
             message = str(

@@ -39,6 +39,8 @@ PassengerFormSet = forms.formset_factory(PassengerForm, extra=0, min_num=1, max_
 
 
 class ContactForm(forms.Form):
+    # Not required: a page rendered before the field existed still holds, only without the key.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     contact_email = forms.EmailField(label=_("Email for the e-tickets"))
     contact_phone = forms.CharField(
         label=_("Mobile phone"),
@@ -46,6 +48,12 @@ class ContactForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # One key per rendering of the form: a double click holds the seats once.
+            self.initial["idempotency_key"] = uuid.uuid4().hex
 
 
 class CardNumberInput(forms.TextInput):

@@ -35,6 +35,11 @@ class Booking(TimeStampedModel):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     refunded_total = models.DecimalField(max_digits=12, decimal_places=3, default=0)
+    # The client's key for the request that made this hold (the API's Idempotency-Key header, the
+    # booking page's hidden field), and a digest of that request: a retry with the same key gets
+    # this booking back instead of a second hold; the key with another request is refused.
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         db_table = "bookings_booking"
@@ -48,6 +53,13 @@ class Booking(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(infants__lte=models.F("adults")), name="booking_infants_with_adults"
+            ),
+            # Decides between concurrent requests with one key: the second insert waits on this
+            # index for the first to commit, then fails, and that request returns the first's hold.
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="booking_one_per_customer_key",
             ),
         ]
         indexes = [models.Index(fields=["customer", "-created_at"], name="booking_customer_idx")]

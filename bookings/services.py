@@ -1,9 +1,13 @@
 """Bookings: hold seats for an offer, confirm when paid, expire unpaid holds, cancel by quote."""
 
 import datetime as dt
+import hashlib
+import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -92,6 +96,37 @@ def _new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+class IdempotencyKeyReused(ApplicationError):
+    """The customer's idempotency key already made a booking from a different request."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This booking request was already sent with different details. Check the details "
+                "and send it again."
+            )
+        )
+
+
+@dataclass(frozen=True)
+class HoldResult:
+    booking: Booking
+    created: bool  # False: a retry with the same key, answered with the booking it made before
+
+
+def hold_request_fingerprint(data: Mapping[str, Any]) -> str:
+    """A digest of a hold request as the caller received it, stored beside its idempotency key."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _earlier_hold(*, customer, idempotency_key: str, fingerprint: str) -> Booking | None:
+    booking = Booking.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+    if booking is not None and booking.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return booking
+
+
 def booking_hold(
     *,
     customer,
@@ -99,12 +134,28 @@ def booking_hold(
     passengers: list[PassengerDetails],
     contact_email: str,
     contact_phone: str = "",
-) -> Booking:
+    idempotency_key: str = "",
+    fingerprint: str = "",
+) -> HoldResult:
     """Hold the offer's seats for HOLD_TIME and record the booking, or change nothing.
 
     The price and seats are checked again: a changed price or too few seats is refused with a
     message that says so.
+
+    With an `idempotency_key` (and the `fingerprint` of the request, see
+    hold_request_fingerprint), the customer's first hold with that key is answered again, as it
+    stands now and with `created` False, instead of holding seats twice; the same key with
+    another fingerprint raises IdempotencyKeyReused. A refused hold records nothing, so its key
+    stays free.
     """
+    if idempotency_key:
+        if not fingerprint:
+            raise ValueError("An idempotency key needs the fingerprint of its request.")
+        earlier = _earlier_hold(
+            customer=customer, idempotency_key=idempotency_key, fingerprint=fingerprint
+        )
+        if earlier is not None:
+            return HoldResult(booking=earlier, created=False)
     try:
         data = offer_token_read(offer_token)
     except signing.SignatureExpired as exc:
@@ -135,8 +186,53 @@ def booking_hold(
     )
     _check_passengers(passengers, counts, first_day, last_day, international=len(countries) > 1)
 
+    try:
+        booking = _hold_seats(
+            customer=customer, journeys=journeys, counts=counts, price=price,
+            passengers=passengers, contact_email=contact_email, contact_phone=contact_phone,
+            idempotency_key=idempotency_key, fingerprint=fingerprint,
+        )  # fmt: skip
+    except IntegrityError:
+        # A concurrent request with the same key committed first (see _create_booking): this
+        # attempt's block rolled back whole, seats included; answer with the winner's booking.
+        earlier = None
+        if idempotency_key:
+            earlier = _earlier_hold(
+                customer=customer, idempotency_key=idempotency_key, fingerprint=fingerprint
+            )
+        if earlier is None:
+            raise
+        return HoldResult(booking=earlier, created=False)
+    return HoldResult(booking=booking, created=True)
+
+
+def _hold_seats(
+    *,
+    customer,
+    journeys,
+    counts,
+    price,
+    passengers: list[PassengerDetails],
+    contact_email: str,
+    contact_phone: str,
+    idempotency_key: str,
+    fingerprint: str,
+) -> Booking:
+    legs = [leg for journey in journeys for leg in journey.legs]
     seats = counts.seats
     with transaction.atomic():
+        # The booking row first: with a key, it claims the key before any seat is touched, so a
+        # concurrent duplicate waits on the key's unique index, not on the fares' rows.
+        booking = _create_booking(
+            customer=customer,
+            price=price,
+            counts=counts,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            departure_at=legs[0].departure_at,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+        )
         # Rows in primary-key order, so concurrent holds never deadlock.
         for fare_id in sorted({leg.fare_id for leg in legs}):
             taken = Fare.objects.filter(pk=fare_id, seats_available__gte=seats).update(
@@ -146,14 +242,6 @@ def booking_hold(
                 message = _("There are not enough seats left on this flight. Search again.")
                 raise ApplicationError(message, extra={"offer": [message]})
         fares = Fare.objects.in_bulk([leg.fare_id for leg in legs])
-        booking = _create_booking(
-            customer=customer,
-            price=price,
-            counts=counts,
-            contact_email=contact_email,
-            contact_phone=contact_phone,
-            departure_at=legs[0].departure_at,
-        )
         position = 0
         for direction, journey in zip(
             (BookingSegment.Direction.OUTBOUND, BookingSegment.Direction.INBOUND),
@@ -195,7 +283,17 @@ def booking_hold(
     return booking
 
 
-def _create_booking(*, customer, price, counts, contact_email, contact_phone, departure_at):
+def _create_booking(
+    *,
+    customer,
+    price,
+    counts,
+    contact_email,
+    contact_phone,
+    departure_at,
+    idempotency_key: str,
+    fingerprint: str,
+) -> Booking:
     for _attempt in range(10):
         try:
             with transaction.atomic():
@@ -214,8 +312,17 @@ def _create_booking(*, customer, price, counts, contact_email, contact_phone, de
                     contact_email=contact_email,
                     contact_phone=contact_phone,
                     departure_at=departure_at,
+                    idempotency_key=idempotency_key,
+                    request_fingerprint=fingerprint if idempotency_key else "",
                 )
         except IntegrityError:
+            if (
+                idempotency_key
+                and Booking.objects.filter(
+                    customer=customer, idempotency_key=idempotency_key
+                ).exists()
+            ):
+                raise  # the key is taken, not the reference: booking_hold answers the winner
             continue  # a reference already taken: draw another
     raise RuntimeError("No free booking reference after 10 draws.")
 

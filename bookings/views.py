@@ -23,11 +23,18 @@ from bookings.services import (
     booking_cancel,
     booking_cancel_quote,
     booking_hold,
+    hold_request_fingerprint,
 )
 from core.exceptions import ApplicationError
 from flights.search import offer_reprice, offer_token_read
 from payments.models import Payment
 from payments.services import booking_pay_by_card, card_tokenize, decline_message
+
+
+def _renew_idempotency_key(form) -> None:
+    """Render a bound form again with a new key, so sending it again is a new request."""
+    form.data = form.data.copy()
+    form.data["idempotency_key"] = uuid.uuid4().hex
 
 
 def _offer(request, token):
@@ -80,14 +87,20 @@ class BookingStartView(LoginRequiredMixin, View):
         formset = PassengerFormSet(request.POST, prefix="passengers")
         contact = ContactForm(request.POST)
         if formset.is_valid() and contact.is_valid():
+            passengers = [form.cleaned_data for form in formset.forms]
+            details = {k: v for k, v in contact.cleaned_data.items() if k != "idempotency_key"}
             try:
-                booking = booking_hold(
+                result = booking_hold(
                     customer=customer, offer_token=token,
-                    passengers=[PassengerDetails(**f.cleaned_data) for f in formset.forms],
-                    **contact.cleaned_data,
+                    passengers=[PassengerDetails(**passenger) for passenger in passengers],
+                    idempotency_key=contact.cleaned_data["idempotency_key"],
+                    fingerprint=hold_request_fingerprint(
+                        {"offer": token, "passengers": passengers, **details}
+                    ),
+                    **details,
                 )  # fmt: skip
             except ApplicationError as error:
-                for key, problems in error.extra.items():
+                for key, problems in (error.extra or {"": [error.message]}).items():
                     index = key.split(".")[1] if key.startswith("passengers.") else None
                     for problem in problems:
                         if index is not None and int(index) < len(formset.forms):
@@ -95,7 +108,11 @@ class BookingStartView(LoginRequiredMixin, View):
                         else:
                             contact.add_error(None, problem)
             else:
-                return redirect("bookings:pay", booking_id=booking.pk)
+                # A double submit lands on the same booking's payment page.
+                return redirect("bookings:pay", booking_id=result.booking.pk)
+        # Sent again, the corrected form is a new request: a new key (nothing was held with it,
+        # or it was already used with other details).
+        _renew_idempotency_key(contact)
         context = self._context(request, token, offer, formset, contact)
         return render(request, "bookings/start.html", context, status=400)
 
@@ -125,7 +142,7 @@ class BookingPayView(LoginRequiredMixin, View):
                 payment = booking_pay_by_card(
                     booking=booking, card=card,
                     idempotency_key=form.cleaned_data["idempotency_key"],
-                )  # fmt: skip
+                ).payment  # fmt: skip
             except ApplicationError as error:
                 for field, problems in error.extra.items() or {None: [error.message]}.items():
                     target = {"expiry": "exp_month"}.get(field, field)
@@ -137,8 +154,7 @@ class BookingPayView(LoginRequiredMixin, View):
                 else:
                     return redirect("bookings:confirmation", booking_id=booking.pk)
         # The next try is a new payment: a new key (the card number is never rendered back).
-        form.data = form.data.copy()
-        form.data["idempotency_key"] = uuid.uuid4().hex
+        _renew_idempotency_key(form)
         return render(request, "bookings/pay.html", {"booking": booking, "form": form}, status=400)
 
 

@@ -1,6 +1,7 @@
 """Card payments for bookings: charge once per key, confirm or refund, reconcile the unknown."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -66,11 +67,17 @@ def _settle(payment: Payment, *, charge_id: str) -> Payment:
     return payment
 
 
-def booking_pay_by_card(*, booking, card: CardToken, idempotency_key: str) -> Payment:
+@dataclass(frozen=True)
+class PaymentResult:
+    payment: Payment
+    created: bool  # False: a retry with the same key, answered with the payment it made before
+
+
+def booking_pay_by_card(*, booking, card: CardToken, idempotency_key: str) -> PaymentResult:
     """Charge the booking's total once per `idempotency_key` and confirm it.
 
     A repeated call with the same key (double click, browser or API retry) returns the same
-    payment and charges nothing more.
+    payment, as it stands now and with `created` False, and charges nothing more.
     """
     from bookings.models import Booking
 
@@ -79,7 +86,7 @@ def booking_pay_by_card(*, booking, card: CardToken, idempotency_key: str) -> Pa
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         existing = Payment.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            return existing
+            return PaymentResult(payment=existing, created=False)
         if locked.status == Booking.Status.EXPIRED or (
             locked.status == Booking.Status.HELD and locked.held_until <= timezone.now()
         ):
@@ -100,14 +107,18 @@ def booking_pay_by_card(*, booking, card: CardToken, idempotency_key: str) -> Pa
                     card_last4=card.last4,
                 )
         except IntegrityError:
-            return Payment.objects.get(idempotency_key=key)
+            return PaymentResult(payment=Payment.objects.get(idempotency_key=key), created=False)
+    return PaymentResult(payment=_charge(payment, card=card), created=True)
+
+
+def _charge(payment: Payment, *, card: CardToken) -> Payment:
     # No lock is held during the network call.
     try:
         result = gateway().charge(
             token=card.token,
             amount=payment.amount,
             currency=payment.currency,
-            idempotency_key=key,
+            idempotency_key=payment.idempotency_key,
         )
     except GatewayError:
         Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(

@@ -8,8 +8,10 @@ from django.core import mail
 from freezegun import freeze_time
 from icalendar import Calendar
 
+import bookings.services
 from bookings.models import Booking, Passenger
 from bookings.services import (
+    IdempotencyKeyReused,
     PassengerDetails,
     booking_cancel,
     booking_cancel_quote,
@@ -51,7 +53,11 @@ def hold(customer, offer, passengers=None):
         offer_token=offer.token,
         passengers=passengers or [adult()],
         contact_email=customer.user.email,
-    )
+    ).booking
+
+
+def pay(booking, token, key):
+    return booking_pay_by_card(booking=booking, card=token, idempotency_key=key).payment
 
 
 @pytest.fixture
@@ -70,7 +76,7 @@ def test_hold_pay_and_confirm(customer, fare, django_capture_on_commit_callbacks
     assert booking.total == Decimal("500.000")
 
     with django_capture_on_commit_callbacks(execute=True):
-        payment = booking_pay_by_card(booking=booking, card=card(), idempotency_key="k1")
+        payment = pay(booking, card(), "k1")
 
     booking.refresh_from_db()
     assert (payment.status, booking.status) == (Payment.Status.CAPTURED, Booking.Status.CONFIRMED)
@@ -175,14 +181,125 @@ def test_a_domestic_trip_needs_no_passport(customer):
     assert booking.status == Booking.Status.HELD
 
 
+def keyed_hold(customer, offer, key, fingerprint="body-1", passengers=None):
+    return booking_hold(
+        customer=customer,
+        offer_token=offer.token,
+        passengers=passengers or [adult()],
+        contact_email=customer.user.email,
+        idempotency_key=key,
+        fingerprint=fingerprint,
+    )
+
+
+def seats_left(fare) -> int:
+    return Fare.objects.get(pk=fare.pk).seats_available
+
+
+@freeze_time(NOW)
+def test_a_hold_sent_again_with_its_key_is_held_once(customer, fare):
+    offer = offer_for("DXB", "LHR", DAY)
+
+    first = keyed_hold(customer, offer, "k1")
+    second = keyed_hold(customer, offer, "k1")
+
+    assert (first.created, second.created) == (True, False)
+    assert second.booking.pk == first.booking.pk
+    assert (second.booking.idempotency_key, second.booking.request_fingerprint) == ("k1", "body-1")
+    assert Booking.objects.count() == 1
+    assert Passenger.objects.count() == 1
+    assert seats_left(fare) == 4
+
+
+@freeze_time(NOW)
+def test_a_key_sent_again_for_another_request_is_refused_and_changes_nothing(customer, fare):
+    offer = offer_for("DXB", "LHR", DAY)
+    first = keyed_hold(customer, offer, "k1").booking
+
+    with pytest.raises(IdempotencyKeyReused) as error:
+        keyed_hold(customer, offer, "k1", fingerprint="body-2", passengers=[adult("Omar")])
+
+    assert error.value.message == (
+        "This booking request was already sent with different details. Check the details and "
+        "send it again."
+    )
+    assert list(Booking.objects.values_list("pk", "request_fingerprint")) == [(first.pk, "body-1")]
+    assert list(Passenger.objects.values_list("given_names", flat=True)) == ["Layla"]
+    assert seats_left(fare) == 4
+
+
+@freeze_time(NOW)
+def test_two_customers_may_use_the_same_key(customer, other_customer, fare):
+    offer = offer_for("DXB", "LHR", DAY)
+
+    mine = keyed_hold(customer, offer, "k1")
+    theirs = keyed_hold(other_customer, offer, "k1")
+
+    assert (mine.created, theirs.created) == (True, True)
+    assert mine.booking.pk != theirs.booking.pk
+    assert seats_left(fare) == 3
+
+
+@freeze_time(NOW)
+def test_a_refused_hold_leaves_its_key_free(customer, fare):
+    offer = offer_for("DXB", "LHR", DAY)
+    Fare.objects.filter(pk=fare.pk).update(seats_available=0)
+
+    with pytest.raises(ApplicationError, match="not enough seats"):
+        keyed_hold(customer, offer, "k1")
+
+    assert not Booking.objects.exists()  # the booking row claimed the key, then rolled back
+    assert seats_left(fare) == 0
+    Fare.objects.filter(pk=fare.pk).update(seats_available=5)
+    assert keyed_hold(customer, offer, "k1", fingerprint="body-2").created is True
+    assert seats_left(fare) == 4
+
+
+@freeze_time(NOW)
+def test_a_key_without_the_requests_fingerprint_is_a_programming_error(customer, fare):
+    with pytest.raises(ValueError, match="fingerprint"):
+        keyed_hold(customer, offer_for("DXB", "LHR", DAY), "k1", fingerprint="")
+
+    assert not Booking.objects.exists()
+    assert seats_left(fare) == 5
+
+
+@freeze_time(NOW)
+def test_a_concurrent_request_with_the_key_and_another_body_is_refused_and_holds_nothing(
+    customer, fare, monkeypatch
+):
+    """The other request holds while this one is past its key check: this one's insert meets
+    the key's unique constraint, its block rolls back, and the bodies differ: refused."""
+    offer = offer_for("DXB", "LHR", DAY)
+    others = []
+    reprice = bookings.services.offer_reprice
+
+    def reprice_while_another_request_holds(data):
+        if not others:
+            others.append(None)
+            others[0] = keyed_hold(customer, offer, "k1", fingerprint="body-2")
+        return reprice(data)
+
+    monkeypatch.setattr(bookings.services, "offer_reprice", reprice_while_another_request_holds)
+
+    with pytest.raises(IdempotencyKeyReused):
+        keyed_hold(customer, offer, "k1", fingerprint="body-1")
+
+    [other] = others
+    assert other.created is True
+    assert list(Booking.objects.values_list("pk", "request_fingerprint")) == [
+        (other.booking.pk, "body-2")
+    ]
+    assert Passenger.objects.count() == 1
+    assert seats_left(fare) == 4
+
+
 @freeze_time(NOW)
 def test_a_declined_card_keeps_the_hold_and_another_card_can_pay(customer, fare):
     booking = hold(customer, offer_for("DXB", "LHR", DAY))
 
-    declined = booking_pay_by_card(
-        booking=booking, card=card("4000000000009995"), idempotency_key="a"
-    )
-    paid = booking_pay_by_card(booking=booking, card=card(), idempotency_key="b")
+    declined = pay(booking, card("4000000000009995"), "a")
+    paid = pay(booking, card(), "b")
 
     assert (declined.status, declined.decline_code) == (Payment.Status.FAILED, "insufficient_funds")
     assert paid.status == Payment.Status.CAPTURED
@@ -198,7 +315,9 @@ def test_a_repeated_submit_charges_once(customer, fare):
     first = booking_pay_by_card(booking=booking, card=token, idempotency_key="same")
     second = booking_pay_by_card(booking=booking, card=token, idempotency_key="same")
 
-    assert first.pk == second.pk
+    assert (first.created, second.created) == (True, False)
+    assert first.payment.pk == second.payment.pk
+    assert second.payment.status == Payment.Status.CAPTURED
     assert Payment.objects.count() == 1
     assert SandboxCharge.objects.count() == 1
 
@@ -207,9 +326,7 @@ def test_a_repeated_submit_charges_once(customer, fare):
 def test_a_gateway_timeout_after_charging_is_completed_by_reconciliation(customer, fare):
     booking = hold(customer, offer_for("DXB", "LHR", DAY))
 
-    payment = booking_pay_by_card(
-        booking=booking, card=card("4000000000000119"), idempotency_key="t"
-    )
+    payment = pay(booking, card("4000000000000119"), "t")
     assert payment.status == Payment.Status.UNKNOWN
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.HELD
 
@@ -227,9 +344,7 @@ def test_a_gateway_timeout_after_charging_is_completed_by_reconciliation(custome
 @freeze_time(NOW)
 def test_a_charge_for_a_hold_that_ran_out_is_refunded_once(customer, fare):
     booking = hold(customer, offer_for("DXB", "LHR", DAY))
-    payment = booking_pay_by_card(
-        booking=booking, card=card("4000000000000119"), idempotency_key="t"
-    )
+    payment = pay(booking, card("4000000000000119"), "t")
 
     with freeze_time("2030-03-01 09:20:00"):
         assert bookings_expire_holds() == 1

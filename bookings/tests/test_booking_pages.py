@@ -133,6 +133,52 @@ def test_wrong_passenger_details_are_shown_and_nothing_is_held(client, traveller
 
 
 @freeze_time(NOW)
+def test_a_double_submitted_passenger_form_holds_once(client, traveller):
+    fare = flight_with_fare("DXB", "LHR", DEPARTURE, seats=5)
+    client.force_login(traveller.user)
+    offer = offer_for("DXB", "LHR", DAY)
+    data = passenger_post(client.get(f"/booking/{offer.token}/").content.decode())
+    assert re.fullmatch(r"[0-9a-f]{32}", data["idempotency_key"])
+
+    first = client.post(f"/booking/{offer.token}/", data)
+    second = client.post(f"/booking/{offer.token}/", data)  # a double click
+
+    booking = Booking.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == f"/booking/{booking.pk}/pay/"
+    assert booking.idempotency_key == data["idempotency_key"]
+    fare.refresh_from_db()
+    assert fare.seats_available == 4
+
+
+@freeze_time(NOW)
+def test_the_form_sent_again_with_other_details_is_refused_and_renewed(client, traveller):
+    fare = flight_with_fare("DXB", "LHR", DEPARTURE, seats=5)
+    client.force_login(traveller.user)
+    offer = offer_for("DXB", "LHR", DAY)
+    data = passenger_post(client.get(f"/booking/{offer.token}/").content.decode())
+    client.post(f"/booking/{offer.token}/", data)
+
+    # Back in the browser, a name corrected, the same rendered form (and key) sent again.
+    response = client.post(
+        f"/booking/{offer.token}/", {**data, "passengers-0-given_names": "Laila"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "This booking request was already sent with different details. Check the details and "
+        "send it again."
+    ) in body
+    renewed = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', body).group(1)
+    assert renewed != data["idempotency_key"]  # sent again, it is a new booking
+    booking = Booking.objects.get()
+    assert booking.passengers.get().given_names == "Layla"
+    fare.refresh_from_db()
+    assert fare.seats_available == 4
+
+
+@freeze_time(NOW)
 def test_another_customers_booking_is_not_found(client, traveller, other_customer):
     flight_with_fare("DXB", "LHR", DEPARTURE, seats=5)
     client.force_login(traveller.user)

@@ -1,5 +1,6 @@
 """200 customers race for a fare with 10 seats: exactly 10 bookings, never a negative seat,
-and a captured payment only for each confirmed booking."""
+and a captured payment only for each confirmed booking. 20 retries of one hold race each other:
+one booking, seats taken once."""
 
 import datetime as dt
 import threading
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 from freezegun import freeze_time
+from rest_framework.test import APIClient
 
 from bookings.models import Booking, Passenger
 from bookings.services import PassengerDetails, booking_hold
@@ -16,6 +18,7 @@ from core.exceptions import ApplicationError
 from core.testing.factories import CustomerFactory
 from core.testing.inventory import flight_with_fare, offer_for
 from flights.models import Fare
+from flights.search import Passengers
 from payments.models import Payment, SandboxCharge
 from payments.services import booking_pay_by_card, card_tokenize
 
@@ -47,12 +50,12 @@ def test_200_concurrent_bookings_for_10_seats():
                             date_of_birth=dt.date(1990, 1, 1), passport_number="BX1234567",
                             passport_country="BD", passport_expiry=dt.date(2034, 1, 1),
                         )],
-                    )  # fmt: skip
+                    ).booking  # fmt: skip
                 except ApplicationError:
                     outcomes.append("refused")
                     return
-                payment = booking_pay_by_card(booking=booking, card=card, idempotency_key="once")
-                outcomes.append(payment.status)
+                paid = booking_pay_by_card(booking=booking, card=card, idempotency_key="once")
+                outcomes.append(paid.payment.status)
             except Exception as exc:  # noqa: BLE001 - reported below
                 errors.append(repr(exc))
             finally:
@@ -72,3 +75,50 @@ def test_200_concurrent_bookings_for_10_seats():
     assert set(captured.values_list("booking__status", flat=True)) == {Booking.Status.CONFIRMED}
     assert SandboxCharge.objects.filter(status="captured").count() == 10
     assert captured.aggregate(total=Sum("amount"))["total"] == 10 * offer.price.total
+
+
+RETRIES = 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_20_concurrent_retries_of_one_hold_hold_once():
+    with freeze_time("2030-03-01 09:00:00", tick=True):
+        fare = flight_with_fare("DXB", "LHR", dt.datetime(2030, 3, 10, 4, tzinfo=dt.UTC), seats=10)
+        offer = offer_for("DXB", "LHR", dt.date(2030, 3, 10), Passengers(2, 0, 0))
+        customer = CustomerFactory()
+        body = {
+            "offer": offer.token, "contact_email": "layla@example.com",
+            "passengers": [
+                {"type": "adult", "given_names": name, "surname": "Rahman",
+                 "date_of_birth": "1990-04-12", "passport_number": number,
+                 "passport_country": "BD", "passport_expiry": "2034-01-01"}
+                for name, number in (("Layla", "BX1234567"), ("Omar", "BX7654321"))
+            ],
+        }  # fmt: skip
+        start = threading.Barrier(RETRIES)
+        answers, errors = [], []
+
+        def retry(_index):
+            try:
+                api = APIClient()
+                api.force_authenticate(customer.user)
+                start.wait()
+                response = api.post(
+                    "/api/v1/bookings/", body, format="json", HTTP_IDEMPOTENCY_KEY="hold-1"
+                )
+                answers.append((response.status_code, response.json()["id"]))
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=RETRIES) as pool:
+            list(pool.map(retry, range(RETRIES)))
+
+    assert errors == []
+    booking = Booking.objects.get()
+    assert sorted(answers) == [(200, booking.pk)] * (RETRIES - 1) + [(201, booking.pk)]
+    assert (booking.customer_id, booking.idempotency_key) == (customer.pk, "hold-1")
+    assert booking.passengers.count() == 2
+    assert Fare.objects.get(pk=fare.pk).seats_available == 8
