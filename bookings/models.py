@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,12 @@ class Booking(TimeStampedModel):
     )
     held_until = models.DateTimeField(_("seats held until"))
     currency = models.CharField(_("currency"), max_length=3)
+    # Fares are priced in the supplier's currency; the customer's price was converted from it
+    # at this rate when the seats were held (1 when the currencies are the same).
+    fare_currency = models.CharField(_("fare currency"), max_length=3, blank=True)
+    exchange_rate = models.DecimalField(
+        _("exchange rate"), max_digits=20, decimal_places=10, default=Decimal(1)
+    )
     base_total = models.DecimalField(_("fares"), max_digits=12, decimal_places=3)
     taxes_total = models.DecimalField(_("taxes and fees"), max_digits=12, decimal_places=3)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=3)
@@ -53,6 +61,9 @@ class Booking(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(infants__lte=models.F("adults")), name="booking_infants_with_adults"
+            ),
+            models.CheckConstraint(
+                condition=Q(exchange_rate__gt=0), name="booking_exchange_rate_positive"
             ),
             # Decides between concurrent requests with one key: the second insert waits on this
             # index for the first to commit, then fails, and that request returns the first's hold.

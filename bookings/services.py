@@ -20,6 +20,7 @@ from core.exceptions import ApplicationError
 from core.money import quantize
 from flights.models import Airport, Fare
 from flights.search import CHILD_SHARE, INFANT_SHARE, offer_reprice, offer_token_read
+from payments.fx import convert, rate_for
 
 HOLD_TIME = dt.timedelta(minutes=15)
 QUOTE_TIME = dt.timedelta(minutes=15)
@@ -220,6 +221,8 @@ def _hold_seats(
 ) -> Booking:
     legs = [leg for journey in journeys for leg in journey.legs]
     seats = counts.seats
+    fares = Fare.objects.in_bulk([leg.fare_id for leg in legs])
+    fare_currency = fares[legs[0].fare_id].currency
     with transaction.atomic():
         # The booking row first: with a key, it claims the key before any seat is touched, so a
         # concurrent duplicate waits on the key's unique index, not on the fares' rows.
@@ -232,6 +235,8 @@ def _hold_seats(
             departure_at=legs[0].departure_at,
             idempotency_key=idempotency_key,
             fingerprint=fingerprint,
+            fare_currency=fare_currency,
+            exchange_rate=rate_for(fare_currency, price.currency),
         )
         # Rows in primary-key order, so concurrent holds never deadlock.
         for fare_id in sorted({leg.fare_id for leg in legs}):
@@ -241,29 +246,32 @@ def _hold_seats(
             if not taken:
                 message = _("There are not enough seats left on this flight. Search again.")
                 raise ApplicationError(message, extra={"offer": [message]})
-        fares = Fare.objects.in_bulk([leg.fare_id for leg in legs])
-        position = 0
+        segments = []
         for direction, journey in zip(
             (BookingSegment.Direction.OUTBOUND, BookingSegment.Direction.INBOUND),
             journeys,
             strict=False,
         ):
-            for leg in journey.legs:
+            # The journey's fares are already in the booking's currency (flights.search
+            # .in_currency); the refund fee is converted at the same, current rate.
+            for leg, row in zip(journey.legs, journey.rows, strict=True):
                 fare = fares[leg.fare_id]
-                BookingSegment.objects.create(
-                    booking=booking,
-                    fare=fare,
-                    flight_id=leg.flight_id,
-                    direction=direction,
-                    position=position,
-                    cabin=fare.cabin,
-                    brand=fare.brand,
-                    adult_base=fare.base_fare,
-                    adult_taxes=fare.taxes,
-                    refundable=fare.refundable,
-                    refund_fee=fare.refund_fee,
+                segments.append(
+                    BookingSegment(
+                        booking=booking,
+                        fare=fare,
+                        flight_id=leg.flight_id,
+                        direction=direction,
+                        position=len(segments),
+                        cabin=fare.cabin,
+                        brand=fare.brand,
+                        adult_base=row.base_fare,
+                        adult_taxes=row.taxes,
+                        refundable=fare.refundable,
+                        refund_fee=convert(fare.refund_fee, fare.currency, price.currency).amount,
+                    )
                 )
-                position += 1
+        BookingSegment.objects.bulk_create(segments)
         Passenger.objects.bulk_create(
             Passenger(
                 booking=booking,
@@ -293,6 +301,8 @@ def _create_booking(
     departure_at,
     idempotency_key: str,
     fingerprint: str,
+    fare_currency: str,
+    exchange_rate: Decimal,
 ) -> Booking:
     for _attempt in range(10):
         try:
@@ -314,6 +324,8 @@ def _create_booking(
                     departure_at=departure_at,
                     idempotency_key=idempotency_key,
                     request_fingerprint=fingerprint if idempotency_key else "",
+                    fare_currency=fare_currency,
+                    exchange_rate=exchange_rate,
                 )
         except IntegrityError:
             if (

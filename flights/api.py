@@ -10,7 +10,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from b2c.selectors.customer import customer_currency
 from core.api import Pagination
+from core.money import SUPPORTED_CURRENCIES
 from flights import selectors
 from flights.forms import SORT_CHOICES, STOPS_CHOICES, FlightSearchForm, TripType
 from flights.models import Airport, Cabin
@@ -59,9 +61,17 @@ class TripParamsSerializer(serializers.Serializer):
     cabin = serializers.ChoiceField(
         choices=Cabin.choices, required=False, help_text="Default economy."
     )
+    currency = serializers.ChoiceField(
+        choices=list(SUPPORTED_CURRENCIES),
+        required=False,
+        help_text="Currency of the prices (ISO 4217). Default: the signed-in customer's "
+        "preferred currency, else USD.",
+    )
 
     def to_internal_value(self, data):
-        form = FlightSearchForm(self._form_data(data))
+        request = self.context.get("request")
+        currency = customer_currency(user=request.user) if request else ""
+        form = FlightSearchForm(self._form_data(data), currency=currency)
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         return {"query": form.search_query(), "filters": form.filters(), "sort": form.sort_order()}
@@ -103,7 +113,7 @@ class FlightSearchParamsSerializer(TripParamsSerializer):
         max_digits=12,
         decimal_places=3,
         required=False,
-        help_text="Maximum total price for all passengers, in the offer's currency.",
+        help_text="Maximum total price for all passengers, in the currency of the prices.",
     )
 
 
@@ -210,7 +220,9 @@ class FlightSearchApi(APIView):
         responses=FlightOfferSerializer(many=True),
     )
     def get(self, request):
-        params = FlightSearchParamsSerializer(data=request.query_params)
+        params = FlightSearchParamsSerializer(
+            data=request.query_params, context={"request": request}
+        )
         params.is_valid(raise_exception=True)
         search = params.validated_data
         results = flight_search(search["query"], filters=search["filters"], sort=search["sort"])
@@ -241,7 +253,7 @@ class FlightCalendarApi(APIView):
 
     @extend_schema(parameters=[TripParamsSerializer], responses=PriceCalendarSerializer)
     def get(self, request):
-        params = TripParamsSerializer(data=request.query_params)
+        params = TripParamsSerializer(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
         calendar = selectors.price_calendar_for(params.validated_data["query"])
         return Response(PriceCalendarSerializer(calendar).data)

@@ -6,6 +6,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse_lazy
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import FastSelectMixin
+from core.money import currency_choices
 from flights import selectors
 from flights.models import Airline, Airport, Cabin
 from flights.search import MAX_SEATS, Filters, Passengers, SearchQuery
@@ -180,6 +182,7 @@ class FlightSearchForm(FastSelectMixin, forms.Form):
         help_text=_("Under 2, on an adult's lap"),
     )
     cabin = forms.ChoiceField(label=_("Cabin"), choices=Cabin.choices, required=False)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
     max_stops = forms.ChoiceField(
         label=_("Stops"), choices=STOPS_CHOICES, required=False, widget=forms.RadioSelect
@@ -205,12 +208,13 @@ class FlightSearchForm(FastSelectMixin, forms.Form):
         "sort": "price",
     }
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, currency: str = "", **kwargs):
         # A short query string is a whole search: what it leaves out takes the defaults, in the
-        # data itself so that the form shows them as chosen.
+        # data itself so that the form shows them as chosen. `currency` is the visitor's own.
+        currency = currency or settings.DEFAULT_CURRENCY
         if data is not None:
             data = data.copy()
-            for name, default in self.DEFAULTS.items():
+            for name, default in {**self.DEFAULTS, "currency": currency}.items():
                 if not data.get(name):
                     data[name] = default
             if not data.get("trip"):
@@ -219,6 +223,7 @@ class FlightSearchForm(FastSelectMixin, forms.Form):
             **self.DEFAULTS,
             "trip": TripType.ONE_WAY,
             "max_stops": "",
+            "currency": currency,
             **kwargs.pop("initial", {}),
         }
         super().__init__(data, *args, initial=initial, **kwargs)
@@ -345,6 +350,7 @@ class FlightSearchForm(FastSelectMixin, forms.Form):
                 adults=data["adults"], children=data["children"], infants=data["infants"]
             ),
             cabin=data["cabin"],
+            currency=data["currency"],
         )
 
     def filters(self, *, airlines: bool = True) -> Filters:

@@ -66,6 +66,11 @@ class SearchQuery:
     passengers: Passengers
     cabin: str = Cabin.ECONOMY
     return_date: dt.date | None = None
+    currency: str = ""  # of the prices; "" for settings.DEFAULT_CURRENCY
+
+    @property
+    def price_currency(self) -> str:
+        return self.currency or settings.DEFAULT_CURRENCY
 
 
 class FareRow(NamedTuple):
@@ -685,7 +690,40 @@ def _directions(query: SearchQuery, *, days: int = 0) -> tuple[list[Journey], li
             cabin=query.cabin,
             seats=seats,
         )
-    return outbound, inbound
+    currency = query.price_currency
+    return in_currency(outbound, currency), in_currency(inbound, currency)
+
+
+def in_currency(journeys: list[Journey], currency: str) -> list[Journey]:
+    """`journeys` with their fares in `currency` at the current exchange rate (payments.fx).
+
+    Each fare's base and taxes are converted and rounded on their own, once a search, so that an
+    offer's price, the booking made from it and a refund of any of its flights add up exactly."""
+    if all(r.currency == currency for j in journeys for r in j.rows):
+        return journeys
+    from payments.fx import rate_for
+
+    rates: dict[str, Decimal] = {}
+    converted: dict[int, FareRow] = {}
+
+    def convert(row: FareRow) -> FareRow:
+        done = converted.get(row.fare_id)
+        if done is None:
+            if row.currency == currency:
+                done = row
+            else:
+                rate = rates.get(row.currency)
+                if rate is None:
+                    rate = rates[row.currency] = rate_for(row.currency, currency)
+                done = row._replace(
+                    base_fare=quantize(row.base_fare * rate, currency),
+                    taxes=quantize(row.taxes * rate, currency),
+                    currency=currency,
+                )
+            converted[row.fare_id] = done
+        return done
+
+    return [Journey(tuple(convert(r) for r in j.rows)) for j in journeys]
 
 
 def flight_search(
@@ -785,11 +823,15 @@ def offer_reprice(token_data: dict) -> tuple[tuple[Journey, ...], Passengers, Pr
     }
     if len(rows) != len(set(fare_ids)):
         raise LookupError("A flight of this offer is no longer available.")
-    journeys, start = [], 0
+    journeys: list[Journey] = []
+    start = 0
     for count in token_data.get("j", [len(fare_ids)]):
         journeys.append(
             Journey(tuple(rows[fare_id] for fare_id in fare_ids[start : start + count]))
         )
         start += count
+    # Priced in the currency the offer was shown in, at today's rate: a changed rate is a
+    # changed price, which booking tells the customer about like any other.
+    priced = tuple(in_currency(journeys, token_data.get("c") or settings.DEFAULT_CURRENCY))
     passengers = Passengers(*token_data["p"])
-    return tuple(journeys), passengers, price_for(tuple(journeys), passengers)
+    return priced, passengers, price_for(priced, passengers)

@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from b2c.selectors.customer import customer_currency
+from core.exceptions import ApplicationError
 from flights import selectors
 from flights.forms import SORT_CHOICES, FlightSearchForm
 from flights.search import OFFER_TTL, offer_token_read
@@ -25,7 +27,9 @@ def search(request):
     """The form alone when the query string is empty; the form and its results otherwise, so a
     search is a bookmarkable URL."""
     bound = any(name in request.GET for name in FlightSearchForm.base_fields)
-    form = FlightSearchForm(request.GET if bound else None)
+    form = FlightSearchForm(
+        request.GET if bound else None, currency=customer_currency(user=request.user)
+    )
     context = {"form": form}
     if not bound:
         return render(request, "flights/search.html", context)
@@ -33,7 +37,11 @@ def search(request):
         return render(request, "flights/search.html", context, status=400)
 
     query = form.search_query()
-    results = selectors.search_results(query, filters=form.filters(), sort=form.sort_order())
+    try:
+        results = selectors.search_results(query, filters=form.filters(), sort=form.sort_order())
+    except ApplicationError as exc:  # no exchange rate for the currency asked for
+        form.add_error("currency", exc.message)
+        return render(request, "flights/search.html", context, status=400)
     page = Paginator(results.offers, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     form.offer_airlines(results.airlines)
     context.update(

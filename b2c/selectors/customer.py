@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 from axes.models import AccessLog
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -13,6 +14,20 @@ def customer_for_user(*, user) -> Customer:
     return get_object_or_404(
         Customer.objects.select_related("user", "profile"), user=user, deleted_at__isnull=True
     )
+
+
+def customer_currency(*, user) -> str:
+    """The currency a visitor sees prices in: the signed-in customer's preferred currency, else
+    the site's default. One query for a signed-in user, none otherwise."""
+    if user.is_authenticated:
+        currency = (
+            Customer.objects.filter(user=user, deleted_at__isnull=True)
+            .values_list("preferred_currency", flat=True)
+            .first()
+        )
+        if currency:
+            return currency
+    return settings.DEFAULT_CURRENCY
 
 
 def travel_companion_list(

@@ -396,6 +396,7 @@ def test_the_schema_documents_search_calendar_and_airports(client):
         "children",
         "infants",
         "cabin",
+        "currency",
     }
     assert set(schema["components"]["schemas"]["FlightOffer"]["properties"]) == {
         "token",
@@ -419,3 +420,46 @@ def test_the_number_of_queries_does_not_grow_with_the_offers(
     many_direct(29, first_number=200)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert search(api_client).json()["count"] == 30
+
+
+def test_prices_in_the_currency_asked_for_with_its_minor_unit(api_client):
+    from payments.fx import exchange_rates_refresh
+
+    exchange_rates_refresh()  # the shipped rates: 1 USD = 0.3068 KWD
+    dxb_lhr()
+
+    body = search(api_client, currency="KWD", max_stops="0", sort="duration").json()
+
+    ek1 = body["results"][0]
+    assert ek1["price"]["currency"] == "KWD"
+    # 500.00 and 100.00 USD: 153.400 + 30.680 KWD, to the fils.
+    assert (ek1["price"]["base"], ek1["price"]["taxes"], ek1["price"]["total"]) == (
+        "153.400",
+        "30.680",
+        "184.080",
+    )
+
+
+def test_a_signed_in_customer_gets_their_preferred_currency(customer_api, customer):
+    from payments.fx import exchange_rates_refresh
+
+    exchange_rates_refresh()
+    customer.preferred_currency = "JPY"
+    customer.save()
+    dxb_lhr()
+
+    body = search(customer_api, max_stops="0", sort="duration").json()
+
+    assert body["results"][0]["price"]["currency"] == "JPY"
+    assert body["results"][0]["price"]["total"] == "92580"  # 600.00 USD x 154.30
+
+
+def test_an_unknown_currency_is_a_field_error(api_client):
+    dxb_lhr()
+
+    response = search(api_client, currency="XYZ")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "currency": ["Select a valid choice. XYZ is not one of the available choices."]
+    }

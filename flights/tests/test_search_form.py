@@ -45,6 +45,7 @@ def test_a_short_query_is_a_one_way_economy_search_for_one_adult():
         departure_date=DAY,
         passengers=Passengers(1, 0, 0),
         cabin=Cabin.ECONOMY,
+        currency="USD",
         return_date=None,
     )
     assert form.filters() == Filters()
@@ -70,6 +71,7 @@ def test_every_field_reaches_the_query_and_the_filters():
         return_date=BACK,
         passengers=Passengers(2, 1, 1),
         cabin=Cabin.BUSINESS,
+        currency="USD",
     )
     assert form.filters() == Filters(
         max_stops=1,

@@ -461,3 +461,29 @@ def test_only_a_search_on_this_site_is_a_way_back(client, next_url):
 
 def test_choosing_needs_a_post(client):
     assert client.get("/search/offer/").status_code == 405
+
+
+def test_prices_are_in_the_customers_own_currency(customer_client, customer):
+    from payments.fx import exchange_rates_refresh
+
+    exchange_rates_refresh()  # the shipped rates: 1 USD = 3.6725 AED
+    customer.preferred_currency = "AED"
+    customer.save()
+    dxb_lhr()
+
+    response, html = page(customer_client)
+
+    assert response.status_code == 200
+    assert '<option value="AED" selected>' in html
+    # EK1: 500.00 + 100.00 USD = 1836.25 + 367.25 AED
+    assert '<p class="price-total">AED2,203.50</p>' in html
+
+
+def test_a_currency_without_a_rate_is_a_message_on_the_form(client):
+    dxb_lhr()
+
+    response, html = page(client, currency="EGP")
+
+    assert response.status_code == 400
+    assert "No exchange rate from USD to EGP is available." in html
+    assert 'class="offers"' not in html
