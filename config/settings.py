@@ -319,6 +319,9 @@ CELERY_BEAT_SCHEDULE = {
 # Who answers flight searches (flights.search.Supplier): the embedded inventory by default.
 FLIGHT_SUPPLIER = env("FLIGHT_SUPPLIER", default="flights.search.LocalInventorySupplier")
 
+# Seconds an identical search answer is served again (flights/search_cache.py); 0 turns it off.
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
+
 # The card gateway (payments.gateway.Gateway): the embedded sandbox by default.
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="payments.gateway.SandboxGateway")
 

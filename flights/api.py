@@ -17,6 +17,7 @@ from flights import selectors
 from flights.forms import SORT_CHOICES, STOPS_CHOICES, FlightSearchForm, TripType
 from flights.models import Airport, Cabin
 from flights.search import MAX_SEATS, OFFER_TTL, flight_search
+from flights.search_cache import search_cache_get, search_cache_key, search_cache_set
 
 
 def form_errors(form) -> dict[str, list[str]]:
@@ -69,8 +70,10 @@ class TripParamsSerializer(serializers.Serializer):
     )
 
     def to_internal_value(self, data):
-        request = self.context.get("request")
-        currency = customer_currency(user=request.user) if request else ""
+        currency = self.context.get("currency")
+        if currency is None:
+            request = self.context.get("request")
+            currency = customer_currency(user=request.user) if request else ""
         form = FlightSearchForm(self._form_data(data), currency=currency)
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
@@ -220,8 +223,15 @@ class FlightSearchApi(APIView):
         responses=FlightOfferSerializer(many=True),
     )
     def get(self, request):
+        # The same question in the same currency has the same answer for everyone
+        # (flights/search_cache.py); only successful answers are kept.
+        currency = customer_currency(user=request.user)
+        cache_key = search_cache_key("api", request.query_params.lists(), currency=currency)
+        cached = search_cache_get(cache_key)
+        if cached is not None:
+            return Response(cached)
         params = FlightSearchParamsSerializer(
-            data=request.query_params, context={"request": request}
+            data=request.query_params, context={"request": request, "currency": currency}
         )
         params.is_valid(raise_exception=True)
         search = params.validated_data
@@ -229,7 +239,9 @@ class FlightSearchApi(APIView):
         paginator = self.pagination_class()
         # Django's Paginator pages a list as well as a queryset.
         page = paginator.paginate_queryset(results, request, view=self)  # type: ignore[arg-type,var-annotated]
-        return paginator.get_paginated_response(FlightOfferSerializer(page, many=True).data)
+        response = paginator.get_paginated_response(FlightOfferSerializer(page, many=True).data)
+        search_cache_set(cache_key, response.data)
+        return response
 
 
 class PriceCalendarDaySerializer(serializers.Serializer):

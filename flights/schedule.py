@@ -286,4 +286,8 @@ def schedule_generate(
             Fare.objects.bulk_create(fares, batch_size=5000)
         flights_total += len(created)
         fares_total += len(fares)
+    if flights_total:
+        from flights.search_cache import inventory_changed
+
+        inventory_changed()  # bulk writes send no signals
     return flights_total, fares_total

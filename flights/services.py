@@ -5,6 +5,7 @@ from django.db import transaction
 
 from flights.models import Airline, Airport
 from flights.search import reference
+from flights.search_cache import inventory_changed
 
 AIRLINES_CSV = Path(__file__).resolve().parent / "data" / "airlines.csv"
 
@@ -28,6 +29,7 @@ def airlines_load(*, path: Path = AIRLINES_CSV) -> int:
     Airline.objects.bulk_create(to_create)
     Airline.objects.bulk_update(to_update, ["icao_code", "name", "country"])
     reference.clear()  # bulk writes send no signals
+    inventory_changed()
     return len(rows)
 
 
@@ -67,4 +69,5 @@ def airports_load() -> int:
         ],
     )
     reference.clear()  # bulk writes send no signals
+    inventory_changed()
     return len(airports)

@@ -6,18 +6,20 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from b2c.selectors.customer import customer_currency
 from core.exceptions import ApplicationError
 from flights import selectors
 from flights.forms import SORT_CHOICES, FlightSearchForm
 from flights.search import OFFER_TTL, offer_token_read
+from flights.search_cache import search_cache_get, search_cache_key, search_cache_set
 
 RESULTS_PER_PAGE = 20
 
@@ -27,6 +29,13 @@ def search(request):
     """The form alone when the query string is empty; the form and its results otherwise, so a
     search is a bookmarkable URL."""
     bound = any(name in request.GET for name in FlightSearchForm.base_fields)
+    # Visitors who are not signed in all see the same page for the same question.
+    cache_key = None
+    if bound and not request.user.is_authenticated and not len(messages.get_messages(request)):
+        cache_key = search_cache_key("page", request.GET.lists())
+        html = search_cache_get(cache_key)
+        if html is not None:
+            return HttpResponse(html)
     form = FlightSearchForm(
         request.GET if bound else None, currency=customer_currency(user=request.user)
     )
@@ -59,7 +68,10 @@ def search(request):
             "sorts": SORT_CHOICES,
         }
     )
-    return render(request, "flights/search.html", context)
+    response = render(request, "flights/search.html", context)
+    if cache_key:
+        search_cache_set(cache_key, response.content.decode())
+    return response
 
 
 @require_GET
@@ -72,7 +84,7 @@ def airport_suggestions(request):
 
 def _search_url(request) -> str:
     """The search the offer was chosen from (same site only), or the empty search page."""
-    target = request.POST.get("next", "")
+    target = request.GET.get("next", "")
     search_path = reverse("flights:search")
     if urlsplit(target).path == search_path and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -81,11 +93,13 @@ def _search_url(request) -> str:
     return search_path
 
 
-@require_POST
+@require_GET
 def offer_select(request):
-    """The chosen offer: back to the search when it expired or is gone, else on to booking."""
+    """The chosen offer: back to the search when it expired or is gone, else on to booking.
+
+    A GET (it changes nothing), so that the results need no CSRF token and can be cached."""
     try:
-        content = offer_token_read(request.POST.get("token", ""))
+        content = offer_token_read(request.GET.get("token", ""))
     except signing.SignatureExpired:
         messages.error(
             request,
@@ -101,4 +115,4 @@ def offer_select(request):
     if not fares or len(fares) != len(fare_ids):
         messages.error(request, _("That offer is no longer available. Please choose another."))
         return redirect(_search_url(request))
-    return redirect("bookings:start", token=request.POST["token"])
+    return redirect("bookings:start", token=request.GET["token"])

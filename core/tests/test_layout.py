@@ -2,6 +2,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 
 @pytest.mark.django_db
@@ -103,3 +104,23 @@ def test_every_font_the_stylesheet_names_ships_with_the_project():
 
     assert len(fonts) == 3
     assert [font for font in fonts if finders.find(font) is None] == []
+
+
+def test_a_visitor_switches_language_with_a_link_that_sets_only_a_cookie(client):
+    response = client.get("/language/", {"language": "bn", "next": "/search/"})
+
+    assert response.status_code == 302
+    assert response.url == "/search/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "bn"
+    assert 'lang="bn"' in client.get("/search/").content.decode()
+
+
+def test_a_link_cannot_change_a_customers_saved_language(customer_client, customer):
+    response = customer_client.get(
+        "/language/", {"language": "ur", "next": "https://evil.example/"}
+    )
+
+    assert response.url == "/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    customer.refresh_from_db()
+    assert customer.preferred_language == "en"
