@@ -1,11 +1,15 @@
 """Flight search API: offers, the ±3-day price calendar and airport suggestions. Anonymous
 access, throttled per client under the "flight_search" scope."""
 
+import json
+
+from django.http import HttpResponse
 from django.urls import path
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -229,7 +233,9 @@ class FlightSearchApi(APIView):
         cache_key = search_cache_key("api", request.query_params.lists(), currency=currency)
         cached = search_cache_get(cache_key)
         if cached is not None:
-            return Response(cached)
+            if isinstance(request.accepted_renderer, JSONRenderer):
+                return HttpResponse(cached, content_type="application/json")
+            return Response(json.loads(cached))
         params = FlightSearchParamsSerializer(
             data=request.query_params, context={"request": request, "currency": currency}
         )
@@ -240,7 +246,7 @@ class FlightSearchApi(APIView):
         # Django's Paginator pages a list as well as a queryset.
         page = paginator.paginate_queryset(results, request, view=self)  # type: ignore[arg-type,var-annotated]
         response = paginator.get_paginated_response(FlightOfferSerializer(page, many=True).data)
-        search_cache_set(cache_key, response.data)
+        search_cache_set(cache_key, JSONRenderer().render(response.data))
         return response
 
 
