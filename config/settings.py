@@ -226,6 +226,9 @@ vars().update(
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Safar <no-reply@safar.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Staff who get operational alerts (a refund the gateway keeps refusing, server errors).
+ADMINS = [("Safar staff", address) for address in env.list("ADMIN_EMAILS", default=[])]
+EMAIL_SUBJECT_PREFIX = "[Safar] "
 
 # Security headers. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER via PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -310,6 +313,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-holds": {"task": "bookings.tasks.expire_holds", "schedule": 60.0},
     "reconcile-payments": {"task": "payments.tasks.reconcile", "schedule": 300.0},
+    "retry-refunds": {"task": "payments.tasks.retry_refunds", "schedule": 300.0},
     "refresh-exchange-rates": {
         "task": "payments.tasks.exchange_rates_refresh_task",
         "schedule": 24 * 60 * 60.0,

@@ -1,19 +1,22 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.exceptions import ApplicationError
 from core.money import currency_choices
 from payments.fx import exchange_rate_set, exchange_rate_validate
 from payments.models import ExchangeRate, Payment, Refund
+from payments.services import OWED, refund_retry_schedule
 
 
 class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ("created_at", "amount", "currency", "status", "reason", "gateway_refund_id")
+    fields = ("created_at", "amount", "currency", "status", "attempts", "next_attempt_at",
+              "last_error", "reason", "gateway_refund_id")  # fmt: skip
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -39,18 +42,78 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
 
+class OwedRefundFilter(admin.SimpleListFilter):
+    """Refunds the customer has not had back yet, and those of them staff must act on."""
+
+    title = _("owed")
+    parameter_name = "owed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("all", _("Owed (not refunded yet)")),
+            ("staff", _("Needs staff (given up)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset.filter(status__in=OWED)
+        if self.value() == "staff":
+            return queryset.filter(status=Refund.Status.FAILED)
+        return queryset
+
+
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
-    list_display = ("payment", "amount", "currency", "status", "reason", "created_at")
-    list_filter = ("status", "created_at")
+    """Refunds are records of what the gateway did; staff can only ask for another attempt."""
+
+    list_display = ("payment", "amount", "currency", "status", "attempts", "next_attempt_at",
+                    "last_error", "reason", "created_at")  # fmt: skip
+    list_filter = (OwedRefundFilter, "status", "created_at")
     search_fields = ("payment__booking__reference", "gateway_refund_id")
+    list_select_related = ("payment",)
     readonly_fields = [f.name for f in Refund._meta.fields]
+    actions = ["retry_now"]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        scheduled = refused = 0
+        for refund in queryset.order_by("pk"):
+            try:
+                refund_retry_schedule(refund=refund, user=request.user)
+            except ApplicationError:
+                refused += 1
+            else:
+                scheduled += 1
+        if scheduled:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d refund will be sent again within 5 minutes.",
+                    "%(count)d refunds will be sent again within 5 minutes.",
+                    scheduled,
+                )
+                % {"count": scheduled},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d refund was left as it is: only retrying or given-up refunds "
+                    "can be retried.",
+                    "%(count)d refunds were left as they are: only retrying or given-up refunds "
+                    "can be retried.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.WARNING,
+            )
 
 
 class ExchangeRateForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 
@@ -37,6 +38,7 @@ class ChargeResult:
 class RefundResult:
     succeeded: bool
     refund_id: str = ""
+    decline_code: str = ""  # why the gateway refused it (a code, never card data)
 
 
 class Gateway(Protocol):
@@ -46,6 +48,8 @@ class Gateway(Protocol):
         self, *, token: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> ChargeResult: ...
 
+    # Idempotent per key: a repeated key is answered with the refund it made, never a second one.
+    # Raises GatewayError when the outcome is unknown (no answer, a timeout).
     def refund(
         self, *, charge_id: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> RefundResult: ...
@@ -61,7 +65,16 @@ SANDBOX_CARDS = {
     "4000000000009995": "insufficient_funds",
     "4000000000000069": "expired_card",
     "4000000000000119": "timeout_after_charge",
+    # Paid; then what happens to its refunds (refund retries, docs/payments.md).
+    "4000000000005126": "refund_declined",
+    "4000000000005134": "refund_declined_twice",
+    "4000000000005142": "refund_timeout",
 }
+# Behaviours whose charge succeeds.
+PAID_BEHAVIOURS = frozenset(
+    {"success", "timeout_after_charge", "refund_declined", "refund_declined_twice",
+     "refund_timeout"}
+)  # fmt: skip
 
 
 def card_brand(number: str) -> str:
@@ -109,7 +122,7 @@ class SandboxGateway:
             return existing  # a retried request: the same answer, never a second charge
         card = SandboxCard.objects.filter(token=token).first()
         behaviour = card.behaviour if card else "invalid"
-        if behaviour not in ("success", "timeout_after_charge"):
+        if behaviour not in PAID_BEHAVIOURS:
             SandboxCharge.objects.create(
                 idempotency_key=idempotency_key,
                 card_token=token,
@@ -132,18 +145,40 @@ class SandboxGateway:
         return ChargeResult(True, charge_id=charge.charge_id)
 
     def refund(self, *, charge_id, amount, currency, idempotency_key) -> RefundResult:
-        from payments.models import SandboxCharge
+        result, time_out = self._refund(charge_id, amount, idempotency_key)
+        if time_out:
+            raise GatewayError("The gateway timed out after refunding.")
+        return result
 
-        charge = SandboxCharge.objects.filter(charge_id=charge_id).first()
-        if charge is None or charge.refunded + amount > charge.amount:
-            return RefundResult(False)
-        if idempotency_key in charge.refund_keys:
-            return RefundResult(True, refund_id=charge.refund_keys[idempotency_key])
-        refund_id = "re_" + secrets.token_hex(12)
-        charge.refunded += amount
-        charge.refund_keys[idempotency_key] = refund_id
-        charge.save(update_fields=["refunded", "refund_keys"])
-        return RefundResult(True, refund_id=refund_id)
+    @staticmethod
+    def _refund(charge_id, amount, idempotency_key) -> tuple[RefundResult, bool]:
+        """The refund's outcome, and whether to time out after making it (test card)."""
+        from payments.models import SandboxCard, SandboxCharge
+
+        # The remote side serialises refunds of one charge, as a real gateway does.
+        with transaction.atomic():
+            charge = SandboxCharge.objects.select_for_update().filter(charge_id=charge_id).first()
+            if charge is None:
+                return RefundResult(False, decline_code="no_such_charge"), False
+            if idempotency_key in charge.refund_keys:
+                # A retried request: the refund it made before, never a second one.
+                return RefundResult(True, refund_id=charge.refund_keys[idempotency_key]), False
+            if charge.refunded + amount > charge.amount:
+                return RefundResult(False, decline_code="amount_too_large"), False
+            card = SandboxCard.objects.filter(token=charge.card_token).first()
+            behaviour = card.behaviour if card else ""
+            declines = charge.refund_declines.get(idempotency_key, 0)
+            if behaviour == "refund_declined" or (
+                behaviour == "refund_declined_twice" and declines < 2
+            ):
+                charge.refund_declines[idempotency_key] = declines + 1
+                charge.save(update_fields=["refund_declines"])
+                return RefundResult(False, decline_code="refund_declined"), False
+            refund_id = "re_" + secrets.token_hex(12)
+            charge.refunded += amount
+            charge.refund_keys[idempotency_key] = refund_id
+            charge.save(update_fields=["refunded", "refund_keys"])
+        return RefundResult(True, refund_id=refund_id), behaviour == "refund_timeout"
 
     def find_charge(self, *, idempotency_key) -> ChargeResult | None:
         from payments.models import SandboxCharge

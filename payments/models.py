@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,12 +53,24 @@ class Payment(TimeStampedModel):
 
 
 class Refund(TimeStampedModel):
-    """Money returned to where a payment came from."""
+    """Money returned to where a payment came from; owed to the customer until it succeeds.
+
+    - `pending`: the first request is with the gateway. If its answer is lost (a crash), it is
+      sent again at `next_attempt_at`.
+    - `retrying`: the gateway refused it, failed or timed out; it is sent again at
+      `next_attempt_at` (`payments.services.refunds_retry`), always with the same idempotency key.
+    - `succeeded`: the gateway returned the money; the payment and booking say so.
+    - `failed`: given up after the last attempt. Staff were emailed and must act (it is listed
+      under "Owed refunds › Needs staff" in the admin).
+
+    `pending` and `retrying` always have a `next_attempt_at`; `succeeded` and `failed` never do.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        RETRYING = "retrying", _("Retrying")
         SUCCEEDED = "succeeded", _("Refunded")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Given up")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=3)
@@ -68,12 +81,34 @@ class Refund(TimeStampedModel):
     idempotency_key = models.CharField(max_length=80, unique=True)
     gateway_refund_id = models.CharField(max_length=64, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # Requests made to the gateway, the first one included.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, db_index=True)
+    # The gateway's decline code or error message; never card data.
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    retry_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refund_retries_requested",
+        verbose_name=_("retry requested by"),
+    )
+    retry_requested_at = models.DateTimeField(_("retry requested at"), null=True, blank=True)
 
     class Meta:
         db_table = "payments_refund"
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            # A refund still being sent is always scheduled, so none is forgotten.
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["pending", "retrying"], next_attempt_at__isnull=False)
+                    | Q(status__in=["succeeded", "failed"], next_attempt_at__isnull=True)
+                ),
+                name="refund_scheduled_while_sending",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +142,8 @@ class SandboxCharge(models.Model):
     decline_code = models.CharField(max_length=40, blank=True)
     refunded = models.DecimalField(max_digits=12, decimal_places=3, default=0)
     refund_keys = models.JSONField(default=dict)
+    # Refund requests declined so far, per idempotency key (the test cards that decline refunds).
+    refund_declines = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
