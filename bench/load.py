@@ -26,6 +26,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DURATION = os.environ.get("BENCH_LOAD_SECONDS", "10")
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE = "safar_bench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def wrk(url: str) -> tuple[float, int]:
@@ -36,6 +37,24 @@ def wrk(url: str) -> tuple[float, int]:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return rate, int(errors.group(1)) if errors else 0
+
+
+def redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def gunicorn(env: dict, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
 
 
 def main():
@@ -53,9 +72,15 @@ def main():
         "EMAIL_URL": "consolemail://",
         "SECURE_SSL_REDIRECT": "false",
         "CONN_MAX_AGE": "600",
-        "REDIS_URL": "",
+        # The cache (search answers, throttles) in Redis, as in production, when it runs here.
+        "REDIS_URL": REDIS_URL if redis_up() else "",
     }
-    server = None
+    servers: list[subprocess.Popen] = []
+    cache_kind = "Redis" if env["REDIS_URL"] else "process memory"
+    if env["REDIS_URL"]:
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # its own database: nothing from before
     try:
         manage = [PY, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
@@ -70,25 +95,27 @@ def main():
             f"postgresql://postgres@127.0.0.1:5432/{DATABASE}", autocommit=True
         ) as db:
             db.execute("ANALYZE")  # fresh statistics after the bulk load, as autovacuum would
-        server = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--workers", "2",
-             "--bind", f"127.0.0.1:{PORT}", "--no-control-socket", "--log-level", "warning"],
-            env=env, cwd=ROOT,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{PORT}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/__bench__/one-query/", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
+        # Two servers alike but for the search cache: the same search again and again (what the
+        # cache answers) and every search computed and rendered anew (cache off).
+        servers = [gunicorn(env, PORT), gunicorn({**env, "SEARCH_CACHE_SECONDS": "0"}, PORT + 1)]
+        base, uncached = f"http://127.0.0.1:{PORT}", f"http://127.0.0.1:{PORT + 1}"
+        for url in (base, uncached):
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{url}/__bench__/one-query/", timeout=1)  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(0.2)
         day = (dt.date.today() + dt.timedelta(days=5)).isoformat()
         query = f"origin=DXB&destination=LHR&departure_date={day}"
         targets = [
             ("minimal view, one indexed query (baseline)", f"{base}/__bench__/one-query/"),
-            ("/search/ page DXB→LHR", f"{base}/search/?{query}"),
+            ("/search/ page DXB→LHR, visitor", f"{base}/search/?{query}"),
             ("/api/v1/flights/search/ DXB→LHR", f"{base}/api/v1/flights/search/?{query}"),
-        ]
+            ("/search/ page, search cache off", f"{uncached}/search/?{query}"),
+            ("/api/v1/flights/search/, search cache off",
+             f"{uncached}/api/v1/flights/search/?{query}"),
+        ]  # fmt: skip
         for _name, url in targets:
             urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 - warm up
         rates = {name: [] for name, _ in targets}
@@ -99,8 +126,9 @@ def main():
                 rates[name].append(rate)
                 failures[name] += errors
         baseline = statistics.median(rates[targets[0][0]])
-        print(f"gunicorn, 2 sync workers, PostgreSQL; wrk -t2 -c16 {DURATION} s, {ROUNDS} "
-              f"interleaved rounds, medians; schedule of {DAYS} days.")  # fmt: skip
+        print(f"gunicorn, 2 sync workers, PostgreSQL, cache in {cache_kind}; wrk -t2 -c16 "
+              f"{DURATION} s, {ROUNDS} interleaved rounds, medians; schedule of {DAYS} days. "
+              "The cache-off server is the same but for SEARCH_CACHE_SECONDS=0.")  # fmt: skip
         print()
         print("| target | requests/s | × baseline | non-2xx |")
         print("|---|---:|---:|---:|")
@@ -108,7 +136,7 @@ def main():
             rate = statistics.median(rates[name])
             print(f"| {name} | {rate:,.0f} | {rate / baseline:.2f} | {failures[name]} |")
     finally:
-        if server is not None:
+        for server in servers:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:

@@ -18,8 +18,14 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking, BookingSegment, Passenger
 from core.exceptions import ApplicationError
 from core.money import quantize
-from flights.models import Airport, Fare
-from flights.search import CHILD_SHARE, INFANT_SHARE, offer_reprice, offer_token_read
+from flights.models import Fare
+from flights.search import (
+    CHILD_SHARE,
+    INFANT_SHARE,
+    offer_reprice,
+    offer_token_read,
+    reference,
+)
 from payments.fx import convert, rate_for
 
 HOLD_TIME = dt.timedelta(minutes=15)
@@ -181,10 +187,9 @@ def booking_hold(
         raise ApplicationError(message, extra={"offer": [message]})
     first_day = legs[0].departure_local.date()
     last_day = legs[-1].departure_local.date()
-    airports = {leg.origin for leg in legs} | {leg.destination for leg in legs}
-    countries = set(
-        Airport.objects.filter(iata_code__in=airports).values_list("country", flat=True)
-    )
+    stops = {i for j in journeys for r in j.rows for i in (r.origin_id, r.destination_id)}
+    airports = reference.airports(stops)
+    countries = {str(airports[i].country) for i in stops}
     _check_passengers(passengers, counts, first_day, last_day, international=len(countries) > 1)
 
     try:
@@ -238,14 +243,6 @@ def _hold_seats(
             fare_currency=fare_currency,
             exchange_rate=rate_for(fare_currency, price.currency),
         )
-        # Rows in primary-key order, so concurrent holds never deadlock.
-        for fare_id in sorted({leg.fare_id for leg in legs}):
-            taken = Fare.objects.filter(pk=fare_id, seats_available__gte=seats).update(
-                seats_available=F("seats_available") - seats
-            )
-            if not taken:
-                message = _("There are not enough seats left on this flight. Search again.")
-                raise ApplicationError(message, extra={"offer": [message]})
         segments = []
         for direction, journey in zip(
             (BookingSegment.Direction.OUTBOUND, BookingSegment.Direction.INBOUND),
@@ -288,6 +285,16 @@ def _hold_seats(
             )
             for i, p in enumerate(passengers)
         )
+        # The seats last: the fares' rows stay locked only from here to the commit, so
+        # concurrent holds of the same flight queue as briefly as they can.
+        # Rows in primary-key order, so concurrent holds never deadlock.
+        for fare_id in sorted({leg.fare_id for leg in legs}):
+            taken = Fare.objects.filter(pk=fare_id, seats_available__gte=seats).update(
+                seats_available=F("seats_available") - seats
+            )
+            if not taken:
+                message = _("There are not enough seats left on this flight. Search again.")
+                raise ApplicationError(message, extra={"offer": [message]})
     return booking
 
 
@@ -351,11 +358,12 @@ def booking_confirm(*, booking: Booking) -> Booking:
         return booking
     if booking.status != Booking.Status.HELD:
         raise ApplicationError(_("This booking can no longer be confirmed."))
-    for passenger in booking.passengers.all():
+    passengers = list(booking.passengers.all())
+    for passenger in passengers:
         passenger.ticket_number = TICKET_PREFIX + "".join(
             secrets.choice("0123456789") for _ in range(10)
         )
-        passenger.save(update_fields=["ticket_number"])
+    Passenger.objects.bulk_update(passengers, ["ticket_number"])
     booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = timezone.now()
     booking.save(update_fields=["status", "confirmed_at", "updated_at"])

@@ -105,6 +105,7 @@ class AirportRef(NamedTuple):
     iata_code: str
     city: str
     time_zone: str
+    country: str
 
 
 class AirlineRef(NamedTuple):
@@ -140,7 +141,7 @@ class _Reference:
         missing = set(ids) - self._airports.keys()
         if missing:
             for pk, *values in Airport.objects.filter(pk__in=missing).values_list(
-                "pk", "iata_code", "city", "time_zone"
+                "pk", "iata_code", "city", "time_zone", "country"
             ):
                 self._airports[pk] = AirportRef(*values)
         return self._airports
