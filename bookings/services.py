@@ -351,9 +351,11 @@ def _release_seats(booking: Booking) -> None:
         Fare.objects.filter(pk=fare_id).update(seats_available=F("seats_available") + booking.seats)
 
 
-def booking_confirm(*, booking: Booking) -> Booking:
-    """Ticket a paid booking. The caller holds the transaction and has checked the payment."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+def booking_confirm(*, booking: Booking, locked: bool = False) -> Booking:
+    """Ticket a paid booking. The caller holds the transaction and has checked the payment;
+    `locked`: it has also just read `booking` with select_for_update in this transaction."""
+    if not locked:
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status == Booking.Status.CONFIRMED:
         return booking
     if booking.status != Booking.Status.HELD:

@@ -67,7 +67,7 @@ def _settle(payment: Payment, *, charge_id: str) -> Payment:
             .exists()
         )
         if confirmable:
-            booking_confirm(booking=booking)
+            booking_confirm(booking=booking, locked=True)
             return payment
     # The hold ran out (or another payment paid it) while the card was charged: give it back.
     payment_refund(payment=payment, amount=payment.amount, reason="booking not confirmable")
