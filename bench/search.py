@@ -5,6 +5,7 @@ BENCH_DAYS and BENCH_ROUTES scale the schedule (1,000,000 fares: BENCH_DAYS=90 B
 """
 
 import datetime as dt
+import gc
 import os
 import random
 import sys
@@ -58,6 +59,7 @@ def main():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ANALYZE")
+        gc.freeze()  # as config/wsgi.py does once a server has loaded the site
         rng = random.Random(7)
         airports = Airport.objects.in_bulk(
             {c for o, d, _ in PAIRS for c in (o, d)}, field_name="iata_code"
