@@ -1,7 +1,7 @@
 """Search latency in process: flight_search() beside the raw indexed SQL and the plain ORM query
 for the same direct results, on one throw-away database filled with the demo schedule.
 
-BENCH_DAYS and BENCH_ROUTES scale the schedule (1,000,000 fares: BENCH_DAYS=90 BENCH_ROUTES=400).
+BENCH_DAYS and BENCH_ROUTES scale the schedule (default 90 days of 400 routes: 1.2 million fares).
 """
 
 import datetime as dt
@@ -23,8 +23,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-DAYS = int(os.environ.get("BENCH_DAYS", "30"))
-ROUTES = int(os.environ["BENCH_ROUTES"]) if os.environ.get("BENCH_ROUTES") else None
+# 1,225,963 fares on 217,601 flights by default, as the issue asks for a million (about 4 min).
+DAYS = int(os.environ.get("BENCH_DAYS", "90"))
+ROUTES = int(os.environ.get("BENCH_ROUTES", "400")) or None
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "300"))
 
 RAW_SQL = """
