@@ -19,6 +19,7 @@ from flights.search import (
     offers_by_airline,
     price_days,
 )
+from flights.search_cache import search_cache_get, search_cache_key, search_cache_set
 
 IATA_AIRPORT = re.compile(r"^[A-Za-z0-9]{3}$")
 # "Dubai (DXB)", as Airport.__str__ writes it and as a pasted itinerary might.
@@ -122,7 +123,24 @@ class PriceCalendar:
 
 def price_calendar_for(query: SearchQuery) -> PriceCalendar:
     """flights.search.price_calendar with the dates of each day's return and the currency of
-    its amounts (that of the fares searched)."""
+    its amounts (that of the fares searched). The same for everyone who asks the same trip, so it
+    is kept in the search cache (flights/search_cache.py), signed-in customers included."""
+    key = search_cache_key(
+        "calendar",
+        [("origin", str(query.origin.pk)), ("destination", str(query.destination.pk)),
+         ("date", str(query.departure_date)), ("return", str(query.return_date)),
+         ("passengers", repr(query.passengers)), ("cabin", query.cabin),
+         ("currency", query.price_currency), ("today", str(dt.date.today()))],
+    )  # fmt: skip
+    cached = search_cache_get(key)
+    if cached is not None:
+        return cached
+    calendar = _price_calendar(query)
+    search_cache_set(key, calendar)
+    return calendar
+
+
+def _price_calendar(query: SearchQuery) -> PriceCalendar:
     offset = (query.return_date - query.departure_date) if query.return_date else None
     prices = price_days(query)
     days = [

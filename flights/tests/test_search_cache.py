@@ -129,3 +129,23 @@ def test_no_cache_when_it_is_turned_off(client, settings, django_assert_max_num_
 
 def NOW_DEPARTURE():  # noqa: N802
     return Flight.objects.get(number=1).departure_at
+
+
+def test_the_price_calendar_is_shared_by_signed_in_customers_too(customer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dxb_lhr()
+    with CaptureQueriesContext(connection) as first:
+        html = customer_client.get(PAGE, search_params()).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        html_again = customer_client.get(PAGE, search_params()).content.decode()
+
+    calendar = html.split('class="price-calendar"')[1].split("</section>")[0]
+    assert calendar == html_again.split('class="price-calendar"')[1].split("</section>")[0]
+
+    def supplier_queries(context):
+        return sum("FROM flights_fare fa" in q["sql"] for q in context.captured_queries)
+
+    # The day's two supplier queries each time; the week's two only the first time.
+    assert (supplier_queries(first), supplier_queries(again)) == (4, 2)
