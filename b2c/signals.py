@@ -6,18 +6,25 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
-from b2c.models import CustomerActivity
+from b2c.models import Customer, CustomerActivity
 from b2c.services.customer import (
     customer_activity_record_for_user,
     customer_create_for_user,
     customer_language_set,
 )
+from b2c.services.wallet import wallet_create
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="b2c_customer_on_signup")
 def create_customer_for_new_user(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         customer_create_for_user(user=instance)
+
+
+@receiver(post_save, sender=Customer, dispatch_uid="b2c_wallet_on_customer_created")
+def create_wallet_for_new_customer(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        wallet_create(customer=instance)
 
 
 @receiver(account_signals.user_signed_up, dispatch_uid="b2c_language_on_signup")

@@ -1,1 +1,1 @@
-from b2c.admin import customer  # noqa: F401
+from b2c.admin import customer, wallet  # noqa: F401

@@ -5,11 +5,14 @@ from b2c.models.customer import (
     FrequentFlyerNumber,
     TravelCompanion,
 )
+from b2c.models.wallet import CustomerWallet, WalletTransaction
 
 __all__ = [
     "Customer",
     "CustomerActivity",
     "CustomerProfile",
+    "CustomerWallet",
     "FrequentFlyerNumber",
     "TravelCompanion",
+    "WalletTransaction",
 ]

@@ -1,0 +1,287 @@
+"""Writes to wallets: every change of a balance is a WalletTransaction written with it.
+
+Each write locks the wallet row (`select_for_update`) in a short transaction, re-checks the
+idempotency key under the lock, appends the entry with its `balance_after` and saves the
+balance. A retried request (same key, same amount) gets the first entry back; a concurrent one
+that loses the race on the unique key gets the winner's.
+"""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from b2c.models import Customer, CustomerWallet, WalletTransaction
+from core.exceptions import ApplicationError
+from core.formatting import format_money
+from core.money import quantize
+from payments.fx import RATE_PLACES, convert
+
+Kind = WalletTransaction.Kind
+
+# What a wallet amount column holds (max_digits=14, decimal_places=3).
+AMOUNT_LIMIT = Decimal("1E11")
+
+
+def _refused(field: str, message: str) -> ApplicationError:
+    """A refusal whose message is also the error of `field` (the API's field errors)."""
+    return ApplicationError(message, extra={field: [message]})
+
+
+def wallet_create(*, customer: Customer) -> CustomerWallet:
+    """The customer's wallet, in the customer's preferred currency, created on first call.
+    Safe under races: the one-wallet-per-customer constraint decides."""
+    existing = CustomerWallet.objects.filter(customer=customer).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return CustomerWallet.objects.create(
+                customer=customer, currency=customer.preferred_currency
+            )
+    except IntegrityError:
+        return CustomerWallet.objects.get(customer=customer)
+
+
+def _validate_amount(amount: Decimal, currency: str) -> None:
+    if not isinstance(amount, Decimal):
+        raise TypeError("Money amounts are Decimal, never float.")
+    if not amount.is_finite() or amount <= 0:
+        raise _refused("amount", _("The amount must be greater than zero."))
+    if amount >= AMOUNT_LIMIT:
+        raise _refused("amount", _("The amount is too large."))
+    if quantize(amount, currency) != amount:
+        # Rounding it silently would credit or charge a different amount than was asked.
+        raise _refused(
+            "amount",
+            _("%(amount)s has more decimals than %(currency)s allows.")
+            % {"amount": amount, "currency": currency},
+        )
+
+
+def _same_request(
+    entry: WalletTransaction,
+    *,
+    wallet: CustomerWallet,
+    kind: str,
+    signed: Decimal,
+    currency: str,
+    reverses: WalletTransaction | None,
+) -> bool:
+    """Whether `entry` is what this request would have written (a retry), rates aside."""
+    if entry.wallet_id != wallet.pk or entry.kind != kind:
+        return False
+    if entry.reverses_id != (reverses.pk if reverses is not None else None):
+        return False
+    if entry.original_currency:
+        sign = 1 if entry.amount > 0 else -1
+        return (sign * (entry.original_amount or 0), entry.original_currency) == (
+            signed,
+            currency,
+        )
+    return (entry.amount, entry.currency) == (signed, currency)
+
+
+def _replay(entry: WalletTransaction, **request) -> WalletTransaction:
+    if not _same_request(entry, **request):
+        raise _refused(
+            "idempotency_key",
+            _("This idempotency key was already used for a different wallet transaction."),
+        )
+    return entry
+
+
+def _post(
+    *,
+    wallet: CustomerWallet,
+    amount: Decimal,
+    direction: int,
+    kind: str,
+    idempotency_key: str,
+    currency: str | None,
+    booking=None,
+    payment=None,
+    reason: str = "",
+    user=None,
+    reverses: WalletTransaction | None = None,
+) -> WalletTransaction:
+    """Append one entry of `direction` (+1 in, -1 out) and move the balance with it."""
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown wallet transaction kind: {kind!r}")
+    if not idempotency_key:
+        raise ValueError("A wallet transaction needs an idempotency key.")
+    reason = reason.strip()
+    if kind == Kind.ADJUSTMENT and not reason:
+        raise _refused("reason", _("Give a reason for the adjustment."))
+    currency = currency or wallet.currency
+    _validate_amount(amount, currency)
+    request = {
+        "wallet": wallet,
+        "kind": kind,
+        "signed": direction * amount,
+        "currency": currency,
+        "reverses": reverses,
+    }
+    # Before the lock: a rate lookup may read the database (never the network).
+    conversion = convert(amount, currency, wallet.currency)
+    if conversion.amount <= 0:
+        raise _refused(
+            "amount",
+            _("%(amount)s %(currency)s is less than the smallest amount of %(wallet)s.")
+            % {"amount": amount, "currency": currency, "wallet": wallet.currency},
+        )
+    if conversion.amount >= AMOUNT_LIMIT:
+        raise _refused("amount", _("The amount is too large."))
+    signed = direction * conversion.amount
+    converted = currency != wallet.currency
+    try:
+        with transaction.atomic():
+            locked = CustomerWallet.objects.select_for_update().get(pk=wallet.pk)
+            # Under the lock, so a retry that waited for the first attempt sees its entry.
+            existing = WalletTransaction.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                wallet.balance = locked.balance
+                return _replay(existing, **request)
+            if (
+                reverses is not None
+                and WalletTransaction.objects.filter(reverses=reverses).exists()
+            ):
+                raise _refused("amount", _("This transaction has already been reversed."))
+            balance_after = locked.balance + signed
+            if balance_after >= AMOUNT_LIMIT:
+                raise ApplicationError(_("This would take the wallet over its largest balance."))
+            if balance_after < 0:
+                raise _refused(
+                    "amount",
+                    _("Not enough in your wallet: it holds %(balance)s, this needs %(amount)s.")
+                    % {
+                        "balance": format_money(locked.balance, locked.currency),
+                        "amount": format_money(conversion.amount, locked.currency),
+                    },
+                )
+            entry = WalletTransaction.objects.create(
+                wallet=locked,
+                kind=kind,
+                amount=signed,
+                balance_after=balance_after,
+                currency=locked.currency,
+                reason=reason,
+                idempotency_key=idempotency_key,
+                booking=booking,
+                payment=payment,
+                reverses=reverses,
+                created_by=user,
+                original_amount=amount if converted else None,
+                original_currency=currency if converted else "",
+                exchange_rate=conversion.rate.quantize(RATE_PLACES) if converted else None,
+            )
+            locked.balance = balance_after
+            locked.save(update_fields=["balance", "updated_at"])
+    except IntegrityError:
+        # A concurrent request with the same key (on another wallet's lock) got there first.
+        existing = WalletTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, **request)
+        if reverses is not None and WalletTransaction.objects.filter(reverses=reverses).exists():
+            raise _refused("reason", _("This transaction has already been reversed.")) from None
+        raise
+    wallet.balance = locked.balance
+    return entry
+
+
+def wallet_credit(
+    *,
+    wallet: CustomerWallet,
+    amount: Decimal,
+    kind: str,
+    idempotency_key: str,
+    currency: str | None = None,
+    booking=None,
+    payment=None,
+    reason: str = "",
+    user=None,
+) -> WalletTransaction:
+    """Add `amount` (of `currency`, the wallet's by default, converted at the current rate)."""
+    return _post(
+        wallet=wallet,
+        amount=amount,
+        direction=1,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        currency=currency,
+        booking=booking,
+        payment=payment,
+        reason=reason,
+        user=user,
+    )
+
+
+def wallet_debit(
+    *,
+    wallet: CustomerWallet,
+    amount: Decimal,
+    kind: str,
+    idempotency_key: str,
+    currency: str | None = None,
+    booking=None,
+    payment=None,
+    reason: str = "",
+    user=None,
+) -> WalletTransaction:
+    """Take `amount` out; refused, with nothing written, when the balance is not enough."""
+    return _post(
+        wallet=wallet,
+        amount=amount,
+        direction=-1,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        currency=currency,
+        booking=booking,
+        payment=payment,
+        reason=reason,
+        user=user,
+    )
+
+
+def wallet_adjust(
+    *, wallet: CustomerWallet, amount: Decimal, reason: str, user, idempotency_key: str
+) -> WalletTransaction:
+    """A staff correction: positive adds, negative takes away; always with a reason."""
+    if not reason.strip():
+        raise ApplicationError(_("Give a reason for the adjustment."))
+    if not isinstance(amount, Decimal):
+        raise TypeError("Money amounts are Decimal, never float.")
+    post = wallet_credit if amount > 0 else wallet_debit
+    # Zero and NaN reach _validate_amount, which refuses them.
+    return post(
+        wallet=wallet,
+        amount=abs(amount) if amount.is_finite() else amount,
+        kind=Kind.ADJUSTMENT,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        user=user,
+    )
+
+
+def wallet_reverse(
+    *, transaction: WalletTransaction, reason: str, user, idempotency_key: str
+) -> WalletTransaction:
+    """Undo `transaction` with an opposite entry that points at it; at most once per entry."""
+    entry = transaction
+    if not reason.strip():
+        raise _refused("reason", _("Give a reason for the reversal."))
+    if entry.kind == Kind.REVERSAL:
+        raise ApplicationError(_("A reversal cannot itself be reversed."))
+    return _post(
+        wallet=entry.wallet,
+        amount=abs(entry.amount),
+        direction=-1 if entry.amount > 0 else 1,
+        kind=Kind.REVERSAL,
+        idempotency_key=idempotency_key,
+        currency=entry.currency,
+        booking=entry.booking,
+        payment=entry.payment,
+        reason=reason,
+        user=user,
+        reverses=entry,
+    )
