@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
 
@@ -122,24 +122,27 @@ class SandboxGateway:
             return existing  # a retried request: the same answer, never a second charge
         card = SandboxCard.objects.filter(token=token).first()
         behaviour = card.behaviour if card else "invalid"
-        if behaviour not in PAID_BEHAVIOURS:
-            SandboxCharge.objects.create(
-                idempotency_key=idempotency_key,
-                card_token=token,
-                amount=amount,
-                currency=currency,
-                status="declined",
-                decline_code=behaviour,
-            )
+        paid = behaviour in PAID_BEHAVIOURS
+        try:
+            with transaction.atomic():
+                charge = SandboxCharge.objects.create(
+                    charge_id="ch_" + secrets.token_hex(12) if paid else "",
+                    idempotency_key=idempotency_key,
+                    card_token=token,
+                    amount=amount,
+                    currency=currency,
+                    status="captured" if paid else "declined",
+                    decline_code="" if paid else behaviour,
+                )
+        except IntegrityError:
+            # A concurrent request with the same key got there first: its answer, as a real
+            # gateway gives, never a second charge.
+            winner = self.find_charge(idempotency_key=idempotency_key)
+            if winner is None:
+                raise
+            return winner
+        if not paid:
             return ChargeResult(False, decline_code=behaviour)
-        charge = SandboxCharge.objects.create(
-            charge_id="ch_" + secrets.token_hex(12),
-            idempotency_key=idempotency_key,
-            card_token=token,
-            amount=amount,
-            currency=currency,
-            status="captured",
-        )
         if behaviour == "timeout_after_charge":
             raise GatewayError("The gateway timed out after capturing the charge.")
         return ChargeResult(True, charge_id=charge.charge_id)

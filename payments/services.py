@@ -146,7 +146,12 @@ def _charge(payment: Payment, *, card: CardToken) -> Payment:
 
 
 def decline_message(payment: Payment) -> str:
-    return str(DECLINE_MESSAGES.get(payment.decline_code, DECLINE_MESSAGES["card_declined"]))
+    return decline_code_message(payment.decline_code)
+
+
+def decline_code_message(code: str) -> str:
+    """What to tell the customer about a gateway's decline `code`."""
+    return str(DECLINE_MESSAGES.get(code, DECLINE_MESSAGES["card_declined"]))
 
 
 # After a failed request n (1-based), request n + 1 waits REFUND_RETRY_DELAYS[n - 1]; when the

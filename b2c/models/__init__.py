@@ -5,7 +5,7 @@ from b2c.models.customer import (
     FrequentFlyerNumber,
     TravelCompanion,
 )
-from b2c.models.wallet import CustomerWallet, WalletTransaction
+from b2c.models.wallet import CustomerWallet, SavedPaymentMethod, WalletTransaction
 
 __all__ = [
     "Customer",
@@ -13,6 +13,7 @@ __all__ = [
     "CustomerProfile",
     "CustomerWallet",
     "FrequentFlyerNumber",
+    "SavedPaymentMethod",
     "TravelCompanion",
     "WalletTransaction",
 ]

@@ -130,3 +130,45 @@ class WalletTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} {self.currency}"
+
+
+class SavedPaymentMethod(TimeStampedModel):
+    """A customer's card kept at the gateway: its token and what is shown, never number or CVC."""
+
+    customer = models.ForeignKey(
+        "b2c.Customer", on_delete=models.CASCADE, related_name="payment_methods"
+    )
+    token = models.CharField(_("gateway token"), max_length=64)
+    brand = models.CharField(_("brand"), max_length=20)
+    last4 = models.CharField(_("last 4 digits"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("expiry month"))
+    exp_year = models.PositiveSmallIntegerField(_("expiry year"))
+    holder_name = models.CharField(_("name on card"), max_length=100, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        db_table = "b2c_saved_payment_method"
+        ordering = ["-is_default", "-created_at", "-id"]
+        verbose_name = _("saved card")
+        verbose_name_plural = _("saved cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_default=True),
+                name="saved_payment_method_one_default",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "token"], name="saved_payment_method_unique_token"
+            ),
+            models.CheckConstraint(
+                condition=Q(exp_month__gte=1) & Q(exp_month__lte=12),
+                name="saved_payment_method_exp_month_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} •••• {self.last4} ({self.exp_month:02d}/{self.exp_year})"
+
+    def expired(self, today) -> bool:
+        """Whether the card has expired by `today` (it is valid to the end of its month)."""
+        return (self.exp_year, self.exp_month) < (today.year, today.month)

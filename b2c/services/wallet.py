@@ -9,13 +9,15 @@ that loses the race on the unique key gets the winner's.
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from b2c.models import Customer, CustomerWallet, WalletTransaction
+from b2c.models import Customer, CustomerWallet, SavedPaymentMethod, WalletTransaction
 from core.exceptions import ApplicationError
 from core.formatting import format_money
 from core.money import quantize
 from payments.fx import RATE_PLACES, convert
+from payments.services import card_tokenize
 
 Kind = WalletTransaction.Kind
 
@@ -285,3 +287,90 @@ def wallet_reverse(
         user=user,
         reverses=entry,
     )
+
+
+def _expired_message(month: int, year: int) -> str | None:
+    """The refusal for a card that expired before this month, or None while it is valid."""
+    today = timezone.localdate()
+    if (year, month) < (today.year, today.month):
+        return _("This card expired in %(month)s/%(year)s.") % {
+            "month": f"{month:02d}",
+            "year": year,
+        }
+    return None
+
+
+def _own_method(customer: Customer, method_id: int) -> SavedPaymentMethod:
+    method = SavedPaymentMethod.objects.filter(pk=method_id, customer=customer).first()
+    if method is None:
+        # The same answer whether the card is someone else's or does not exist (404, not 403).
+        raise ApplicationError(_("This saved card was not found."))
+    return method
+
+
+def payment_method_add(
+    *,
+    customer: Customer,
+    number: str,
+    exp_month: int,
+    exp_year: int,
+    cvc: str,
+    holder_name: str,
+    make_default: bool = False,
+) -> SavedPaymentMethod:
+    """Tokenise a card at the gateway and keep its token; the customer's first card is default."""
+    if 1 <= exp_month <= 12 and (expired := _expired_message(exp_month, exp_year)):
+        raise _refused("expiry", expired)
+    # Only the token, brand and last four digits come back; the number and CVC stop here.
+    card = card_tokenize(number=number, exp_month=exp_month, exp_year=exp_year, cvc=cvc)
+    with transaction.atomic():
+        # Serialises one customer's card changes, so "the first card is default" and the
+        # default swap cannot race (the one-default constraint would refuse the loser).
+        Customer.objects.select_for_update().get(pk=customer.pk)
+        methods = SavedPaymentMethod.objects.filter(customer=customer)
+        default = make_default or not methods.filter(is_default=True).exists()
+        if default:
+            methods.filter(is_default=True).update(is_default=False, updated_at=timezone.now())
+        return SavedPaymentMethod.objects.create(
+            customer=customer,
+            token=card.token,
+            brand=card.brand,
+            last4=card.last4,
+            exp_month=card.exp_month,
+            exp_year=card.exp_year,
+            holder_name=holder_name.strip()[:100],
+            is_default=default,
+        )
+
+
+def payment_method_set_default(*, customer: Customer, method_id: int) -> SavedPaymentMethod:
+    """Make one of the customer's own saved cards the default (and no other)."""
+    with transaction.atomic():
+        Customer.objects.select_for_update().get(pk=customer.pk)
+        method = _own_method(customer, method_id)
+        if not method.is_default:
+            # The old default first: the one-default constraint is checked row by row.
+            SavedPaymentMethod.objects.filter(customer=customer, is_default=True).update(
+                is_default=False, updated_at=timezone.now()
+            )
+            method.is_default = True
+            method.save(update_fields=["is_default", "updated_at"])
+    return method
+
+
+def payment_method_delete(*, customer: Customer, method_id: int) -> None:
+    """Forget one of the customer's own saved cards; the newest other card becomes default."""
+    with transaction.atomic():
+        Customer.objects.select_for_update().get(pk=customer.pk)
+        method = _own_method(customer, method_id)
+        was_default = method.is_default
+        method.delete()
+        if was_default:
+            newest = (
+                SavedPaymentMethod.objects.filter(customer=customer)
+                .order_by("-created_at", "-id")
+                .first()
+            )
+            if newest is not None:
+                newest.is_default = True
+                newest.save(update_fields=["is_default", "updated_at"])
