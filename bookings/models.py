@@ -43,6 +43,18 @@ class Booking(TimeStampedModel):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     refunded_total = models.DecimalField(max_digits=12, decimal_places=3, default=0)
+    # A reward voucher applied at payment: the customer pays `total - discount_total`.
+    voucher = models.OneToOneField(
+        "b2c.CustomerReward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="booking_discounted",
+    )
+    discount_total = models.DecimalField(_("discount"), max_digits=12, decimal_places=3, default=0)
+    # Set once the last flight has landed (bookings.services.bookings_complete): the trip was
+    # flown, so its points, referral and commission are earned.
+    completed_at = models.DateTimeField(_("trip completed"), null=True, blank=True)
     # The client's key for the request that made this hold (the API's Idempotency-Key header, the
     # booking page's hidden field), and a digest of that request: a retry with the same key gets
     # this booking back instead of a second hold; the key with another request is refused.
@@ -65,6 +77,10 @@ class Booking(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(exchange_rate__gt=0), name="booking_exchange_rate_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(discount_total__gte=0) & Q(discount_total__lte=models.F("total")),
+                name="booking_discount_within_total",
+            ),
             # Decides between concurrent requests with one key: the second insert waits on this
             # index for the first to commit, then fails, and that request returns the first's hold.
             models.UniqueConstraint(
@@ -81,6 +97,11 @@ class Booking(TimeStampedModel):
     @property
     def seats(self) -> int:
         return self.adults + self.children
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the customer pays: the total less a voucher's discount."""
+        return self.total - self.discount_total
 
 
 class BookingSegment(models.Model):

@@ -4,6 +4,8 @@ A card number crosses into Safar only as far as `tokenize()`: the gateway keeps 
 a token. Nothing else in Safar stores, logs or renders a card number.
 """
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +27,9 @@ class CardToken:
     last4: str
     exp_month: int
     exp_year: int
+    # The same card number always gives the same fingerprint (a second account paying with
+    # one's card is spotted by it); it cannot be turned back into the number.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,11 @@ def card_brand(number: str) -> str:
     return "card"
 
 
+def card_fingerprint(number: str) -> str:
+    """A keyed digest of the card number, as gateways give (Stripe's `card.fingerprint`)."""
+    return hmac.new(settings.SECRET_KEY.encode(), number.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def luhn_valid(number: str) -> bool:
     digits = [int(d) for d in number]
     checksum = 0
@@ -112,7 +122,14 @@ class SandboxGateway:
             brand=card_brand(number),
             last4=number[-4:],
         )
-        return CardToken(token, card_brand(number), number[-4:], exp_month, exp_year)
+        return CardToken(
+            token,
+            card_brand(number),
+            number[-4:],
+            exp_month,
+            exp_year,
+            fingerprint=card_fingerprint(number),
+        )
 
     def charge(self, *, token, amount, currency, idempotency_key) -> ChargeResult:
         from payments.models import SandboxCard, SandboxCharge

@@ -7,10 +7,11 @@ from core.models import TimeStampedModel
 
 
 class Payment(TimeStampedModel):
-    """Money taken for a booking by one payment method (card now; the wallet plugs in as one)."""
+    """Money taken by one method: a booking's (card or wallet) or a wallet top-up (card)."""
 
     class Method(models.TextChoices):
         CARD = "card", _("Card")
+        WALLET = "wallet", _("Wallet")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -21,7 +22,19 @@ class Payment(TimeStampedModel):
         PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
 
     booking = models.ForeignKey(
-        "bookings.Booking", on_delete=models.PROTECT, related_name="payments"
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
+    )
+    # A top-up: the card payment that adds to this wallet once captured.
+    wallet = models.ForeignKey(
+        "b2c.CustomerWallet",
+        on_delete=models.PROTECT,
+        related_name="top_ups",
+        null=True,
+        blank=True,
     )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=3)
@@ -34,6 +47,7 @@ class Payment(TimeStampedModel):
     gateway_charge_id = models.CharField(max_length=64, blank=True, db_index=True)
     card_brand = models.CharField(_("card"), max_length=20, blank=True)
     card_last4 = models.CharField(_("last 4 digits"), max_length=4, blank=True)
+    card_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     decline_code = models.CharField(max_length=40, blank=True)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=3, default=0)
 
@@ -42,6 +56,12 @@ class Payment(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # Either a booking's payment or a wallet's top-up (by card), never both or neither.
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, wallet__isnull=True)
+                | Q(booking__isnull=True, wallet__isnull=False, method="card"),
+                name="payment_for_booking_or_top_up",
+            ),
             models.CheckConstraint(
                 condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("amount")),
                 name="payment_refund_within_amount",
@@ -72,7 +92,16 @@ class Refund(TimeStampedModel):
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Given up")
 
+    class Destination(models.TextChoices):
+        CARD = "card", _("Original card")
+        WALLET = "wallet", _("Wallet")
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    # Where the money goes: back to the card through the gateway, or into the customer's wallet
+    # (instant; always so for what the wallet paid).
+    destination = models.CharField(
+        _("refunded to"), max_length=10, choices=Destination.choices, default=Destination.CARD
+    )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=3)
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(

@@ -5,9 +5,33 @@ from b2c.models.customer import (
     FrequentFlyerNumber,
     TravelCompanion,
 )
+from b2c.models.loyalty import (
+    CustomerReward,
+    LoyaltyProgram,
+    LoyaltyTransaction,
+    Reward,
+    TierBenefit,
+)
+from b2c.models.referrals import (
+    AffiliateClick,
+    AffiliateCommission,
+    AffiliatePartner,
+    CustomerReferral,
+    ReferralProgram,
+)
 from b2c.models.wallet import CustomerWallet, SavedPaymentMethod, WalletTransaction
 
 __all__ = [
+    "AffiliateClick",
+    "AffiliateCommission",
+    "AffiliatePartner",
+    "CustomerReferral",
+    "CustomerReward",
+    "LoyaltyProgram",
+    "LoyaltyTransaction",
+    "ReferralProgram",
+    "Reward",
+    "TierBenefit",
     "Customer",
     "CustomerActivity",
     "CustomerProfile",

@@ -1,6 +1,7 @@
 """Customers, their profile and travel documents, the companions they travel with."""
 
 import datetime as dt
+import secrets
 from datetime import timedelta
 
 from django import forms
@@ -159,6 +160,14 @@ class TravelDocument(models.Model):
             raise ValidationError(errors)
 
 
+REFERRAL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud
+
+
+def referral_code_new() -> str:
+    """A random 8-character referral code (32**8 codes: a clash is retried by the caller)."""
+    return "".join(secrets.choice(REFERRAL_CODE_ALPHABET) for _ in range(8))
+
+
 class Customer(TimeStampedModel):
     """A person or company that buys travel from Safar; one per user account."""
 
@@ -180,6 +189,16 @@ class Customer(TimeStampedModel):
     company_name = models.CharField(_("company name"), max_length=150, blank=True)
     loyalty_tier = models.CharField(
         _("loyalty tier"), max_length=10, choices=LoyaltyTier.choices, default=LoyaltyTier.BRONZE
+    )
+    # The loyalty ledger's balances (b2c.models.loyalty): spendable points, and points earned on
+    # bookings not yet flown. Written only with a LoyaltyTransaction, under this row's lock.
+    points_balance = models.PositiveIntegerField(_("points"), default=0)
+    points_pending = models.PositiveIntegerField(_("points pending"), default=0)
+    # When the tier is next reviewed against the points of the qualification window.
+    tier_review_at = models.DateTimeField(_("tier review"), null=True, blank=True)
+    # Shared with friends as /r/<code>/ (b2c.models.referrals).
+    referral_code = models.CharField(
+        _("referral code"), max_length=12, unique=True, default=referral_code_new, editable=False
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH

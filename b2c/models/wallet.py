@@ -75,6 +75,13 @@ class WalletTransaction(models.Model):
         blank=True,
         related_name="wallet_transactions",
     )
+    customer_reward = models.ForeignKey(
+        "b2c.CustomerReward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wallet_transactions",
+    )
     reverses = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -144,6 +151,9 @@ class SavedPaymentMethod(TimeStampedModel):
     exp_month = models.PositiveSmallIntegerField(_("expiry month"))
     exp_year = models.PositiveSmallIntegerField(_("expiry year"))
     holder_name = models.CharField(_("name on card"), max_length=100, blank=True)
+    # The gateway's fingerprint of the card number: the same card gives the same fingerprint,
+    # whoever saves it (referrals use it to spot a second account of the same person).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     is_default = models.BooleanField(_("default"), default=False)
 
     class Meta:

@@ -103,6 +103,7 @@ def _post(
     currency: str | None,
     booking=None,
     payment=None,
+    customer_reward=None,
     reason: str = "",
     user=None,
     reverses: WalletTransaction | None = None,
@@ -171,6 +172,7 @@ def _post(
                 idempotency_key=idempotency_key,
                 booking=booking,
                 payment=payment,
+                customer_reward=customer_reward,
                 reverses=reverses,
                 created_by=user,
                 original_amount=amount if converted else None,
@@ -200,6 +202,7 @@ def wallet_credit(
     currency: str | None = None,
     booking=None,
     payment=None,
+    customer_reward=None,
     reason: str = "",
     user=None,
 ) -> WalletTransaction:
@@ -213,6 +216,7 @@ def wallet_credit(
         currency=currency,
         booking=booking,
         payment=payment,
+        customer_reward=customer_reward,
         reason=reason,
         user=user,
     )
