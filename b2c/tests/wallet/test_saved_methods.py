@@ -60,13 +60,25 @@ def test_second_card_is_not_default_unless_asked():
     customer = CustomerFactory()
     first = add(customer)
     second = add(customer, "5555555555554444")
-    third = add(customer, "4242424242424242", make_default=True)
+    third = add(customer, "4012888888881881", make_default=True)
 
     assert rows(customer) == [
         (first.pk, "4242", False),
         (second.pk, "4444", False),
-        (third.pk, "4242", True),
+        (third.pk, "1881", True),
     ]
+
+
+def test_the_same_card_saved_again_is_one_card():
+    customer = CustomerFactory()
+    first = add(customer)
+    add(customer, "5555555555554444")
+
+    again = add(customer, "4242424242424242", make_default=True)
+
+    assert again.pk == first.pk
+    assert rows(customer) == [(first.pk, "4242", True), (first.pk + 1, "4444", False)]
+    assert again.fingerprint and len(again.fingerprint) == 32
 
 
 def test_expired_card_is_refused_before_the_gateway():
