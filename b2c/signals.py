@@ -6,12 +6,15 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
-from b2c.models import Customer, CustomerActivity
+from b2c.models import Customer, CustomerActivity, LoyaltyTransaction
+from b2c.selectors.referrals import referral_code_from_request
 from b2c.services.customer import (
     customer_activity_record_for_user,
     customer_create_for_user,
     customer_language_set,
 )
+from b2c.services.loyalty import loyalty_tier_update
+from b2c.services.referrals import referral_record_signup
 from b2c.services.wallet import wallet_create
 
 
@@ -27,9 +30,25 @@ def create_wallet_for_new_customer(sender, instance, created, raw=False, **kwarg
         wallet_create(customer=instance)
 
 
+@receiver(post_save, sender=LoyaltyTransaction, dispatch_uid="b2c_loyalty_tier_follows_points")
+def update_tier_on_points_earned(sender, instance, created, raw=False, **kwargs):
+    if (
+        created
+        and not raw
+        and instance.kind == instance.Kind.EARN
+        and instance.status == instance.Status.POSTED
+    ):
+        loyalty_tier_update(customer=instance.customer)
+
+
 @receiver(account_signals.user_signed_up, dispatch_uid="b2c_language_on_signup")
 def remember_signup_language(sender, request, user, **kwargs):
     customer_language_set(user=user, language=translation.get_language())
+
+
+@receiver(account_signals.user_signed_up, dispatch_uid="b2c_referral_on_signup")
+def record_referral_on_signup(sender, request, user, **kwargs):
+    referral_record_signup(referee=user.customer, code=referral_code_from_request(request))
 
 
 @receiver(account_signals.email_changed, dispatch_uid="b2c_activity_email_changed")

@@ -1,4 +1,4 @@
-"""Booking API: hold an offer, list and read bookings, pay by card, cancel by quote.
+"""Booking API: hold an offer, list and read bookings, pay (voucher, wallet, card), cancel.
 
 Owner-only: another customer's booking id answers 404 in the API's error shape. Every action calls
 the same service as the booking pages (bookings.services, payments.services).
@@ -10,7 +10,7 @@ a retry after a lost answer does the work at most once. A key is kept in the dat
 booking or payment it made, with no expiry, not in a cache:
 
 - POST /bookings/{id}/payments/ requires it. The key is the payment's own key in
-  `booking_pay_by_card`: the same key returns the same payment (200, or the same 402/202 as the
+  `booking_pay`: the same key returns the same payment (200, or the same 402/202 as the
   first answer) and never charges twice. A new attempt (another card, or after a decline) needs a
   new key.
 - POST /bookings/ accepts it. The key is the booking's own key in `booking_hold`, unique per
@@ -22,26 +22,27 @@ booking or payment it made, with no expiry, not in a cache:
   so its key may be sent again.
 """
 
-import re
 import zoneinfo
+from decimal import Decimal
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from b2c.api.customer import passport_number_field
 from b2c.models.customer import Gender, validate_birth_date
 from b2c.selectors.customer import customer_for_user
+from b2c.selectors.referrals import affiliate_click_token
+from b2c.services.wallet import saved_card_token
 from bookings.models import Booking, Passenger
 from bookings.selectors import booking_get_for_customer, booking_queryset_for_customer
 from bookings.services import (
@@ -52,123 +53,21 @@ from bookings.services import (
     booking_hold,
     hold_request_fingerprint,
 )
-from core.api import Pagination
+from core.api import (
+    ApiErrorSerializer,
+    IdempotencyKeyReusedError,
+    Pagination,
+    error_body,
+    idempotency_key,
+    idempotency_parameter,
+    validated,
+)
 from core.exceptions import ApplicationError
 from core.money import quantize
 from flights.api import AirlineRefSerializer, minutes
 from flights.search import MAX_SEATS
 from payments.models import Payment
-from payments.services import booking_pay_by_card, card_tokenize, decline_message
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,50}$")
-# Payment keys are stored as "booking:<id>:<key>" in an 80-character column: 50 leaves room.
-
-
-# Errors ----------------------------------------------------------------------------------------
-
-
-class IdempotencyKeyMissing(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "idempotency_key_missing"
-    default_detail = _(
-        "Send an Idempotency-Key header: a new unique value (such as a UUID) for each payment "
-        "attempt, sent again unchanged when retrying the same attempt."
-    )
-
-
-class IdempotencyKeyInvalid(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "idempotency_key_invalid"
-    default_detail = _(
-        "The Idempotency-Key header must be 1 to 50 visible ASCII characters, such as a UUID."
-    )
-
-
-class IdempotencyKeyReusedError(exceptions.APIException):
-    """bookings.services.IdempotencyKeyReused, in the API's terms."""
-
-    status_code = 422
-    default_code = "idempotency_key_reused"
-    default_detail = _(
-        "This Idempotency-Key was already used for a different request. Use a new key."
-    )
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text='e.g. "invalid", "not_found", "card_declined".')
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text='Field errors, keyed by field; a passenger\'s by "passengers.<index>" or '
-        '"passengers.<index>.<field>"; errors of no one field under "non_field_errors".',
-    )
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    """The API's one error shape."""
-
-    error = ErrorDetailSerializer()
-
-
-def _error_body(code: str, message: str) -> dict:
-    return {"error": {"code": code, "message": message, "fields": {}}}
-
-
-def _flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
-    """Nested serializer errors under dotted keys ("passengers.1.surname"), as the services key
-    a passenger's problems ("passengers.1")."""
-    flat: dict[str, list[str]] = {}
-
-    def merge(more: dict[str, list[str]]) -> None:
-        for key, messages in more.items():
-            flat.setdefault(key, []).extend(messages)
-
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            if key == "non_field_errors" and prefix:
-                name = prefix
-            else:
-                name = f"{prefix}.{key}" if prefix else str(key)
-            merge(_flatten_errors(value, name))
-    elif isinstance(detail, list):
-        if all(isinstance(item, str) for item in detail):
-            flat[prefix or "non_field_errors"] = [str(item) for item in detail]
-        else:
-            for index, item in enumerate(detail):
-                if item:
-                    merge(_flatten_errors(item, f"{prefix}.{index}"))
-    else:
-        flat[prefix or "non_field_errors"] = [str(detail)]
-    return flat
-
-
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        raise exceptions.ValidationError(_flatten_errors(serializer.errors))
-    return serializer.validated_data
-
-
-def _idempotency_key(request, *, required: bool) -> str | None:
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is None or key == "":
-        if required:
-            raise IdempotencyKeyMissing()
-        return None
-    if not IDEMPOTENCY_KEY_FORMAT.match(key):
-        raise IdempotencyKeyInvalid()
-    return key
-
-
-def _idempotency_parameter(*, required: bool, description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        IDEMPOTENCY_HEADER,
-        OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        required=required,
-        description=description,
-    )
+from payments.services import booking_pay, card_tokenize, decline_message
 
 
 def _customer_booking(request, booking_id: int) -> Booking:
@@ -294,6 +193,9 @@ class BookingSerializer(serializers.Serializer):
     base_total = MoneyField()
     taxes_total = MoneyField()
     total = MoneyField()
+    discount_total = MoneyField(help_text="A reward voucher's discount, taken off the fares.")
+    amount_due = MoneyField(help_text="What the customer pays: the total less the discount.")
+    voucher_code = serializers.CharField(source="voucher.code", allow_null=True, default=None)
     refunded_total = MoneyField()
     passenger_counts = BookingPassengerCountSerializer(source="*")
     contact_email = serializers.EmailField()
@@ -302,6 +204,9 @@ class BookingSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     confirmed_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the last flight landed: the trip was flown."
+    )
     segments = BookingSegmentSerializer(many=True)
     passengers = BookingPassengerSerializer(many=True)
     payments = PaymentSerializer(many=True)
@@ -318,7 +223,15 @@ class CancellationQuoteSerializer(serializers.Serializer):
     refund = MoneyField(help_text="Exactly what cancelling with this quote returns.")
     fees = MoneyField(help_text="What the fares' rules keep.")
     currency = serializers.CharField()
-    destination = serializers.CharField(help_text='Where the refund goes: "card".')
+    destination = serializers.CharField(
+        help_text='Where the refund goes by default: "card", or "wallet" when the wallet paid it '
+        "all."
+    )
+    to_wallet = MoneyField(help_text="The part the wallet paid: it always goes back there.")
+    to_card = MoneyField(
+        help_text='The part a card paid: back to the card, or to the wallet (refund_to "wallet").'
+    )
+    voucher_points = serializers.IntegerField(help_text="A used voucher's points, given back.")
     valid_until = serializers.DateTimeField()
     quote = serializers.CharField(source="token", help_text="Send it to cancel as quoted.")
 
@@ -372,20 +285,56 @@ class BookingListParamsSerializer(serializers.Serializer):
     )
 
 
-class CardInputSerializer(serializers.Serializer):
+class BookingPaymentInputSerializer(serializers.Serializer):
+    """A voucher first, then `wallet_amount` from the wallet, then a saved or a new card for the
+    rest. Card fields are needed only when something is left to pay by card."""
+
+    voucher_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    wallet_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        required=False,
+        min_value=Decimal(0),
+        help_text="From the wallet, in the booking's currency (converted to the wallet's).",
+    )
+    payment_method = serializers.IntegerField(
+        required=False, help_text="The id of one of the customer's saved cards."
+    )
     card_number = serializers.CharField(
         max_length=23,
-        help_text="Tokenised at the gateway; never stored, logged or returned. Sandbox: "
-        "4242424242424242 pays, 4000000000000002 is declined.",
+        required=False,
+        help_text="A new card, tokenised at the gateway; never stored, logged or returned. "
+        "Sandbox: 4242424242424242 pays, 4000000000000002 is declined.",
     )
-    exp_month = serializers.IntegerField(min_value=1, max_value=12)
-    exp_year = serializers.IntegerField(min_value=2000, max_value=2100)
-    cvc = serializers.CharField(max_length=4, help_text="3 or 4 digits.")
+    exp_month = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    exp_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    cvc = serializers.CharField(max_length=4, required=False, help_text="3 or 4 digits.")
+
+    def validate(self, attrs):
+        if attrs.get("card_number"):
+            if "payment_method" in attrs:
+                raise serializers.ValidationError(
+                    {"payment_method": [_("Choose a saved card or enter a new one, not both.")]}
+                )
+            missing = {
+                name: [_("This field is required.")]
+                for name in ("exp_month", "exp_year", "cvc")
+                if attrs.get(name) in (None, "")
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
 
 
 class CancellationInputSerializer(serializers.Serializer):
     quote = serializers.CharField(
         max_length=1000, help_text="The `quote` from the cancellation quote."
+    )
+    refund_to = serializers.ChoiceField(
+        choices=["card", "wallet"],
+        default="card",
+        help_text="Where the part paid by card goes: back to the card, or into the wallet "
+        "(instant). What the wallet paid always goes back to the wallet.",
     )
 
 
@@ -406,7 +355,7 @@ class BookingsApi(APIView):
         description="The customer's bookings, newest first, 20 a page.",
     )
     def get(self, request):
-        params = _validated(BookingListParamsSerializer, request.query_params)
+        params = validated(BookingListParamsSerializer, request.query_params)
         customer = customer_for_user(user=request.user)
         bookings = booking_queryset_for_customer(customer=customer, status=params.get("status"))
         paginator = self.pagination_class()
@@ -416,7 +365,7 @@ class BookingsApi(APIView):
     @extend_schema(
         request=BookingCreateInputSerializer,
         parameters=[
-            _idempotency_parameter(
+            idempotency_parameter(
                 required=False,
                 description="Optional. The same key from the same customer with the same body "
                 "returns the booking the first request made (200) instead of holding seats "
@@ -447,8 +396,8 @@ class BookingsApi(APIView):
     )
     def post(self, request):
         customer = customer_for_user(user=request.user)
-        key = _idempotency_key(request, required=False)
-        data = _validated(BookingCreateInputSerializer, request.data)
+        key = idempotency_key(request, required=False)
+        data = validated(BookingCreateInputSerializer, request.data)
         try:
             result = booking_hold(
                 customer=customer,
@@ -458,6 +407,9 @@ class BookingsApi(APIView):
                 contact_phone=data["contact_phone"],
                 idempotency_key=key or "",
                 fingerprint=hold_request_fingerprint(data),
+                # A partner's tracking link followed in the same browser (apps that call the
+                # API from a web view carry the cookie too).
+                affiliate_token=affiliate_click_token(request),
             )
         except IdempotencyKeyReused:
             raise IdempotencyKeyReusedError() from None
@@ -481,9 +433,9 @@ class BookingPaymentCreateApi(APIView):
     """Pay a held booking's total by card; a captured payment confirms and tickets it."""
 
     @extend_schema(
-        request=CardInputSerializer,
+        request=BookingPaymentInputSerializer,
         parameters=[
-            _idempotency_parameter(
+            idempotency_parameter(
                 required=True,
                 description="Required. One key per payment attempt: sent again unchanged, it "
                 "returns the same payment and never charges twice.",
@@ -517,27 +469,38 @@ class BookingPaymentCreateApi(APIView):
     )
     def post(self, request, booking_id: int):
         booking = _customer_booking(request, booking_id)
-        key = _idempotency_key(request, required=True)
-        card = _validated(CardInputSerializer, request.data)
-        try:
-            token = card_tokenize(
-                number=card["card_number"],
-                exp_month=card["exp_month"],
-                exp_year=card["exp_year"],
-                cvc=card["cvc"],
-            )
-        except ApplicationError as error:
-            # The service checks the expiry as one date; the API has month and year fields.
-            fields = {
-                {"expiry": "exp_month"}.get(field, field): messages
-                for field, messages in error.extra.items()
-            }
-            raise ApplicationError(error.message, extra=fields) from None
-        result = booking_pay_by_card(booking=booking, card=token, idempotency_key=key)
+        key = idempotency_key(request, required=True)
+        data = validated(BookingPaymentInputSerializer, request.data)
+        customer = booking.customer
+        card = None
+        if "payment_method" in data:
+            card = saved_card_token(customer=customer, method_id=data["payment_method"])
+        elif data.get("card_number"):
+            try:
+                card = card_tokenize(
+                    number=data["card_number"],
+                    exp_month=data["exp_month"],
+                    exp_year=data["exp_year"],
+                    cvc=data["cvc"],
+                )
+            except ApplicationError as error:
+                # The service checks the expiry as one date; the API has month and year fields.
+                fields = {
+                    {"expiry": "exp_month"}.get(field, field): messages
+                    for field, messages in error.extra.items()
+                }
+                raise ApplicationError(error.message, extra=fields) from None
+        result = booking_pay(
+            booking=booking,
+            idempotency_key=key,
+            card=card,
+            wallet_amount=data.get("wallet_amount", Decimal(0)),
+            voucher_code=data.get("voucher_code", ""),
+        )
         payment = result.payment
         body = PaymentSerializer(payment).data
         if payment.status == Payment.Status.FAILED:
-            error = _error_body("card_declined", decline_message(payment))
+            error = error_body("card_declined", decline_message(payment))
             return Response({**error, "payment": body}, status=status.HTTP_402_PAYMENT_REQUIRED)
         if payment.status in (Payment.Status.PENDING, Payment.Status.UNKNOWN):
             return Response(body, status=status.HTTP_202_ACCEPTED)
@@ -550,7 +513,7 @@ class BookingPaymentCreateApi(APIView):
                     "refunded in full. Search again."
                 )
             )
-            error = _error_body("hold_expired", message)
+            error = error_body("hold_expired", message)
             return Response({**error, "payment": body}, status=status.HTTP_409_CONFLICT)
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -591,8 +554,8 @@ class BookingCancelApi(APIView):
     )
     def post(self, request, booking_id: int):
         booking = _customer_booking(request, booking_id)
-        data = _validated(CancellationInputSerializer, request.data)
-        booking_cancel(booking=booking, quote_token=data["quote"])
+        data = validated(CancellationInputSerializer, request.data)
+        booking_cancel(booking=booking, quote_token=data["quote"], refund_to=data["refund_to"])
         return Response(BookingSerializer(_customer_booking(request, booking_id)).data)
 
 

@@ -93,3 +93,69 @@ class CardForm(forms.Form):
         if not self.is_bound:
             # One key per rendering of the form: a double click sends the same key twice.
             self.initial["idempotency_key"] = uuid.uuid4().hex
+
+
+class BookingPayForm(CardForm):
+    """How a held booking is paid: a voucher, part or all from the wallet, a saved or new card.
+    The card fields are needed only for what the voucher and wallet leave to pay."""
+
+    NEW_CARD = "new"
+
+    voucher_code = forms.CharField(
+        label=_("Reward voucher code"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    wallet_amount = forms.DecimalField(
+        label=_("Pay from my wallet"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=3,
+        required=False,
+        help_text=_("In the booking's currency. Leave empty to pay everything by card."),
+    )
+    payment_method = forms.ChoiceField(label=_("Card"), required=False, widget=forms.RadioSelect)
+    field_order = [
+        "voucher_code",
+        "wallet_amount",
+        "payment_method",
+        "card_number",
+        "exp_month",
+        "exp_year",
+        "cvc",
+    ]
+
+    def __init__(self, *args, saved_cards=(), today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for card in saved_cards:
+            label = f"{card.brand.title()} •••• {card.last4} · {card.exp_month:02d}/{card.exp_year}"
+            if today is not None and card.expired(today):
+                label = f"{label} ({_('expired')})"
+            choices.append((str(card.pk), label))
+        choices.append((self.NEW_CARD, _("A new card")))
+        self.fields["payment_method"].choices = choices
+        if not self.is_bound:
+            default = next((c for c in saved_cards if c.is_default), None)
+            self.initial["payment_method"] = str(default.pk) if default else self.NEW_CARD
+        if not saved_cards:
+            self.fields["payment_method"].widget = forms.HiddenInput()
+        for name in ("card_number", "exp_month", "exp_year", "cvc"):
+            self.fields[name].required = False
+
+    def new_card_given(self) -> bool:
+        data = self.cleaned_data
+        return self.saved_card_id() is None and bool(data.get("card_number"))
+
+    def saved_card_id(self) -> int | None:
+        method = self.cleaned_data.get("payment_method") or self.NEW_CARD
+        return None if method == self.NEW_CARD else int(method)
+
+    def clean(self):
+        data = super().clean()
+        if self.new_card_given():
+            for name in ("exp_month", "exp_year", "cvc"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, _("This field is required."))
+        return data

@@ -8,7 +8,7 @@ from bookings.models import Booking, BookingSegment
 
 
 def _with_itinerary(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
-    return bookings.select_related("customer__user").prefetch_related(
+    return bookings.select_related("customer__user", "voucher").prefetch_related(
         Prefetch(
             "segments",
             queryset=BookingSegment.objects.select_related(

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,7 @@ def booking_hold(
     contact_phone: str = "",
     idempotency_key: str = "",
     fingerprint: str = "",
+    affiliate_token: str | None = None,
 ) -> HoldResult:
     """Hold the offer's seats for HOLD_TIME and record the booking, or change nothing.
 
@@ -197,6 +198,7 @@ def booking_hold(
             customer=customer, journeys=journeys, counts=counts, price=price,
             passengers=passengers, contact_email=contact_email, contact_phone=contact_phone,
             idempotency_key=idempotency_key, fingerprint=fingerprint,
+            affiliate_token=affiliate_token,
         )  # fmt: skip
     except IntegrityError:
         # A concurrent request with the same key committed first (see _create_booking): this
@@ -223,7 +225,10 @@ def _hold_seats(
     contact_phone: str,
     idempotency_key: str,
     fingerprint: str,
+    affiliate_token: str | None = None,
 ) -> Booking:
+    from b2c.services.referrals import affiliate_booking_attribute
+
     legs = [leg for journey in journeys for leg in journey.legs]
     seats = counts.seats
     fares = Fare.objects.in_bulk([leg.fare_id for leg in legs])
@@ -295,6 +300,8 @@ def _hold_seats(
             if not taken:
                 message = _("There are not enough seats left on this flight. Search again.")
                 raise ApplicationError(message, extra={"offer": [message]})
+        if affiliate_token:
+            affiliate_booking_attribute(booking=booking, click_token=affiliate_token)
     return booking
 
 
@@ -369,6 +376,12 @@ def booking_confirm(*, booking: Booking, locked: bool = False) -> Booking:
     booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = timezone.now()
     booking.save(update_fields=["status", "confirmed_at", "updated_at"])
+    # In the same transaction: the points wait for the flight, the partner's commission is priced.
+    from b2c.services.loyalty import loyalty_booking_confirmed
+    from b2c.services.referrals import affiliate_booking_paid
+
+    loyalty_booking_confirmed(booking=booking)
+    affiliate_booking_paid(booking=booking)
     from notifications.tasks import booking_confirmation_send
 
     booking_pk = booking.pk
@@ -393,8 +406,32 @@ def bookings_expire_holds(*, now: dt.datetime | None = None) -> int:
             _release_seats(booking)
             booking.status = Booking.Status.EXPIRED
             booking.save(update_fields=["status", "updated_at"])
+            _give_back_part_payment(booking)
             expired += 1
     return expired
+
+
+def _give_back_part_payment(booking: Booking) -> None:
+    """An unpaid hold ran out after a voucher or the wallet paid part of it: both go back, in the
+    transaction that expires it (the wallet is ours: no network call under the lock). A card
+    charge that lands after the hold ran out is refunded when it settles (payments._settle)."""
+    from b2c.services.loyalty import reward_voucher_release
+    from payments.models import Payment
+    from payments.services import REFUNDABLE, payment_refund
+
+    if booking.voucher_id is not None:
+        reward_voucher_release(booking=booking)
+        # The voucher may now go on another booking (one booking per voucher).
+        booking.voucher = None
+        booking.discount_total = Decimal(0)
+        booking.save(update_fields=["voucher", "discount_total", "updated_at"])
+    for payment in booking.payments.filter(status__in=REFUNDABLE, method=Payment.Method.WALLET):
+        payment_refund(
+            payment=payment,
+            amount=payment.amount - payment.refunded_amount,
+            reason="hold expired",
+            key=f"refund:{payment.pk}:hold expired:{booking.pk}",
+        )
 
 
 @dataclass(frozen=True)
@@ -406,6 +443,12 @@ class CancellationQuote:
     destination: str
     valid_until: dt.datetime
     token: str
+    # How the refund divides: what the wallet paid goes back to it; the card's part goes to the
+    # card, or to the wallet if the customer prefers (instant).
+    to_wallet: Decimal = Decimal(0)
+    to_card: Decimal = Decimal(0)
+    # Points of a voucher used on the booking, given back on cancellation.
+    voucher_points: int = 0
 
 
 def _segment_shares(booking: Booking, segment: BookingSegment) -> tuple[Decimal, Decimal]:
@@ -421,8 +464,13 @@ def _segment_shares(booking: Booking, segment: BookingSegment) -> tuple[Decimal,
 
 def booking_cancel_quote(*, booking: Booking) -> CancellationQuote:
     """What cancelling now returns, by the fares' rules: refundable fares return their fare less
-    the fee per passenger; every fare returns its taxes. Valid for QUOTE_TIME."""
-    booking = Booking.objects.get(pk=booking.pk)
+    the fee per passenger; every fare returns its taxes. A voucher's discount is not money paid:
+    the refund is that share of what was paid (fares' refund x paid / total), and the voucher's
+    points come back. Valid for QUOTE_TIME."""
+    from payments.models import Payment
+    from payments.services import booking_refund_split
+
+    booking = Booking.objects.select_related("voucher").get(pk=booking.pk)
     if booking.status != Booking.Status.CONFIRMED:
         raise ApplicationError(_("Only a confirmed booking can be cancelled."))
     if booking.departure_at <= timezone.now():
@@ -438,7 +486,11 @@ def booking_cancel_quote(*, booking: Booking) -> CancellationQuote:
             fees += fee
         else:
             fees += base
-    refund = quantize(min(refund, booking.total - booking.refunded_total), booking.currency)
+    if booking.discount_total:
+        refund = refund * booking.amount_due / booking.total
+    refund = quantize(min(refund, booking.amount_due - booking.refunded_total), booking.currency)
+    split = booking_refund_split(booking=booking, amount=refund)
+    to_wallet = sum((part for p, part in split if p.method == Payment.Method.WALLET), Decimal(0))
     valid_until = timezone.now() + QUOTE_TIME
     token = signing.dumps(
         {"b": booking.pk, "r": str(refund), "c": booking.currency}, salt=QUOTE_SALT
@@ -448,16 +500,26 @@ def booking_cancel_quote(*, booking: Booking) -> CancellationQuote:
         refund=refund,
         fees=quantize(fees, booking.currency),
         currency=booking.currency,
-        destination="card",
+        destination="card" if refund > to_wallet else "wallet",
         valid_until=valid_until,
         token=token,
+        to_wallet=to_wallet,
+        to_card=refund - to_wallet,
+        voucher_points=booking.voucher.points_spent if booking.voucher else 0,
     )
 
 
-def booking_cancel(*, booking: Booking, quote_token: str) -> Booking:
-    """Cancel as quoted: release the seats and refund exactly the quoted amount to the card."""
+def booking_cancel(*, booking: Booking, quote_token: str, refund_to: str = "card") -> Booking:
+    """Cancel as quoted: release the seats and refund exactly the quoted amount to where it came
+    from; the card's part to the wallet instead when `refund_to` is "wallet"."""
+    from b2c.services.loyalty import loyalty_booking_cancelled
+    from b2c.services.referrals import affiliate_booking_cancelled
+    from payments.models import Refund
     from payments.services import booking_refund
 
+    if refund_to not in Refund.Destination.values:
+        message = _("Choose where the refund goes: your card or your wallet.")
+        raise ApplicationError(message, extra={"refund_to": [message]})
     if Booking.objects.filter(pk=booking.pk, status=Booking.Status.CANCELLED).exists():
         return Booking.objects.get(pk=booking.pk)  # a repeated confirmation: already done
     try:
@@ -477,9 +539,48 @@ def booking_cancel(*, booking: Booking, quote_token: str) -> Booking:
         locked.status = Booking.Status.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
+        # With the cancellation: pending points voided, the voucher's points back, no commission.
+        loyalty_booking_cancelled(booking=locked)
+        affiliate_booking_cancelled(booking=locked)
     # Outside the transaction: the gateway is a network call. It is idempotent per booking.
     amount = Decimal(quote["r"])
     if amount > 0:
-        booking_refund(booking=locked, amount=amount, reason="cancellation")
+        booking_refund(booking=locked, amount=amount, reason="cancellation", destination=refund_to)
     locked.refresh_from_db()
     return locked
+
+
+def bookings_complete(*, now: dt.datetime | None = None) -> int:
+    """Mark confirmed bookings whose last flight has landed as completed, and earn what waited
+    for it: the points, the referral reward, the partner's commission. Safe to run concurrently;
+    each booking is completed once."""
+    from b2c.services.loyalty import loyalty_booking_completed
+    from b2c.services.referrals import affiliate_booking_completed, referral_booking_completed
+
+    now = now or timezone.now()
+    landed = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED, completed_at__isnull=True, departure_at__lt=now
+        )
+        .annotate(last_arrival=Max("segments__flight__arrival_at"))
+        .filter(last_arrival__lt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    completed = 0
+    for pk in landed:
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Booking.Status.CONFIRMED, completed_at__isnull=True)
+                .first()
+            )
+            if booking is None:
+                continue
+            booking.completed_at = now
+            booking.save(update_fields=["completed_at", "updated_at"])
+            loyalty_booking_completed(booking=booking)
+            referral_booking_completed(booking=booking)
+            affiliate_booking_completed(booking=booking)
+            completed += 1
+    return completed

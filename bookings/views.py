@@ -1,17 +1,22 @@
 """Booking pages: passengers for an offer, card payment, confirmation, my bookings, cancel."""
 
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from b2c.selectors.customer import customer_for_user
-from bookings.forms import CardForm, ContactForm, PassengerFormSet
+from b2c.selectors.referrals import affiliate_click_token
+from b2c.selectors.wallet import wallet_usable_for_booking
+from b2c.services.wallet import saved_card_token
+from bookings.forms import BookingPayForm, ContactForm, PassengerFormSet
 from bookings.models import Booking
 from bookings.selectors import (
     booking_get_for_customer,
@@ -28,7 +33,7 @@ from bookings.services import (
 from core.exceptions import ApplicationError
 from flights.search import offer_reprice, offer_token_read
 from payments.models import Payment
-from payments.services import booking_pay_by_card, card_tokenize, decline_message
+from payments.services import booking_paid_total, booking_pay, card_tokenize, decline_message
 
 
 def _renew_idempotency_key(form) -> None:
@@ -94,6 +99,7 @@ class BookingStartView(LoginRequiredMixin, View):
                     customer=customer, offer_token=token,
                     passengers=[PassengerDetails(**passenger) for passenger in passengers],
                     idempotency_key=contact.cleaned_data["idempotency_key"],
+                    affiliate_token=affiliate_click_token(request),
                     fingerprint=hold_request_fingerprint(
                         {"offer": token, "passengers": passengers, **details}
                     ),
@@ -118,34 +124,70 @@ class BookingStartView(LoginRequiredMixin, View):
 
 
 class BookingPayView(LoginRequiredMixin, View):
+    """Pay a held booking: a reward voucher, the wallet, a saved or a new card (booking_pay)."""
+
+    # The service's field names, as the form names them.
+    FIELDS = {
+        "expiry": "exp_month",
+        "card": "card_number",
+        "voucher": "voucher_code",
+        "payment_method": "payment_method",
+        "wallet_amount": "wallet_amount",
+    }
+
     def _booking(self, request, booking_id):
         return booking_get_for_customer(
             customer=customer_for_user(user=request.user), booking_id=booking_id
         )
 
+    def _form(self, request, customer, data=None):
+        return BookingPayForm(
+            data,
+            saved_cards=list(customer.payment_methods.all()),
+            today=timezone.localdate(),
+        )
+
+    def _render(self, request, booking, customer, form, status=200):
+        paid = booking_paid_total(booking)
+        context = {
+            "booking": booking,
+            "form": form,
+            "paid": paid,
+            "due": booking.amount_due - paid,
+            "wallet_usable": wallet_usable_for_booking(customer=customer, booking=booking),
+        }
+        return render(request, "bookings/pay.html", context, status=status)
+
     def get(self, request, booking_id):
         booking = self._booking(request, booking_id)
         if booking.status != Booking.Status.HELD:
             return redirect("bookings:confirmation", booking_id=booking.pk)
-        return render(request, "bookings/pay.html", {"booking": booking, "form": CardForm()})
+        customer = customer_for_user(user=request.user)
+        return self._render(request, booking, customer, self._form(request, customer))
 
     def post(self, request, booking_id):
         booking = self._booking(request, booking_id)
-        form = CardForm(request.POST)
+        customer = customer_for_user(user=request.user)
+        form = self._form(request, customer, request.POST)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                card = card_tokenize(
-                    number=form.cleaned_data["card_number"],
-                    exp_month=form.cleaned_data["exp_month"],
-                    exp_year=form.cleaned_data["exp_year"], cvc=form.cleaned_data["cvc"],
-                )  # fmt: skip
-                payment = booking_pay_by_card(
-                    booking=booking, card=card,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
+                card = None
+                if (method_id := form.saved_card_id()) is not None:
+                    card = saved_card_token(customer=customer, method_id=method_id)
+                elif form.new_card_given():
+                    card = card_tokenize(
+                        number=data["card_number"], exp_month=data["exp_month"],
+                        exp_year=data["exp_year"], cvc=data["cvc"],
+                    )  # fmt: skip
+                payment = booking_pay(
+                    booking=booking, idempotency_key=data["idempotency_key"], card=card,
+                    wallet_amount=data["wallet_amount"] or Decimal(0),
+                    voucher_code=data["voucher_code"],
                 ).payment  # fmt: skip
             except ApplicationError as error:
                 for field, problems in error.extra.items() or {None: [error.message]}.items():
-                    target = {"expiry": "exp_month"}.get(field, field)
+                    target = self.FIELDS.get(field, field)
                     for problem in problems:
                         form.add_error(target if target in form.fields else None, problem)
             else:
@@ -155,7 +197,8 @@ class BookingPayView(LoginRequiredMixin, View):
                     return redirect("bookings:confirmation", booking_id=booking.pk)
         # The next try is a new payment: a new key (the card number is never rendered back).
         _renew_idempotency_key(form)
-        return render(request, "bookings/pay.html", {"booking": booking, "form": form}, status=400)
+        booking.refresh_from_db()
+        return self._render(request, booking, customer, form, status=400)
 
 
 class BookingConfirmationView(LoginRequiredMixin, View):
@@ -192,7 +235,11 @@ class BookingCancelView(LoginRequiredMixin, View):
     def post(self, request, booking_id):
         booking = self._booking(request, booking_id)
         try:
-            booking_cancel(booking=booking, quote_token=request.POST.get("quote", ""))
+            booking_cancel(
+                booking=booking,
+                quote_token=request.POST.get("quote", ""),
+                refund_to=request.POST.get("refund_to", "card"),
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
             return redirect(reverse("bookings:cancel", kwargs={"booking_id": booking.pk}))

@@ -25,6 +25,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="USD")
 REDIS_URL = env("REDIS_URL", default="")
+# Days a referral code (/r/<code>/) and an affiliate click (/go/<partner>/) are remembered.
+AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -312,11 +314,18 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-holds": {"task": "bookings.tasks.expire_holds", "schedule": 60.0},
+    "complete-flown-trips": {"task": "bookings.tasks.complete_trips", "schedule": 900.0},
     "reconcile-payments": {"task": "payments.tasks.reconcile", "schedule": 300.0},
     "retry-refunds": {"task": "payments.tasks.retry_refunds", "schedule": 300.0},
     "refresh-exchange-rates": {
         "task": "payments.tasks.exchange_rates_refresh_task",
         "schedule": 24 * 60 * 60.0,
+    },
+    "expire-loyalty-points": {"task": "b2c.tasks.loyalty.expire_points", "schedule": 86400.0},
+    "review-loyalty-tiers": {"task": "b2c.tasks.loyalty.review_tiers", "schedule": 86400.0},
+    "expire-customer-rewards": {
+        "task": "b2c.tasks.loyalty.expire_customer_rewards",
+        "schedule": 86400.0,
     },
 }
 

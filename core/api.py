@@ -1,10 +1,15 @@
-"""API plumbing shared by every area: one error shape and pagination."""
+"""API plumbing shared by every area: one error shape, input validation, idempotency keys and
+pagination."""
+
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -70,3 +75,114 @@ def exception_handler(exc, context):
             "fields": {},
         }
     return Response({"error": body}, status=response.status_code, headers=dict(response.items()))
+
+
+# Error shape, input and idempotency keys, for every area's API views -----------------------------
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,50}$")
+# Keys are stored with a prefix ("booking:<id>:<key>") in 80-character columns: 50 leaves room.
+
+
+class IdempotencyKeyMissing(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "idempotency_key_missing"
+    default_detail = _(
+        "Send an Idempotency-Key header: a new unique value (such as a UUID) for each payment "
+        "attempt, sent again unchanged when retrying the same attempt."
+    )
+
+
+class IdempotencyKeyInvalid(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "idempotency_key_invalid"
+    default_detail = _(
+        "The Idempotency-Key header must be 1 to 50 visible ASCII characters, such as a UUID."
+    )
+
+
+class IdempotencyKeyReusedError(exceptions.APIException):
+    """An idempotency key already used for a different request (HTTP 422)."""
+
+    status_code = 422
+    default_code = "idempotency_key_reused"
+    default_detail = _(
+        "This Idempotency-Key was already used for a different request. Use a new key."
+    )
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='e.g. "invalid", "not_found", "card_declined".')
+    message = serializers.CharField()
+    # The metaclass takes declared fields off the class, so this does not replace `.fields`.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Field errors, keyed by field; a passenger\'s by "passengers.<index>" or '
+        '"passengers.<index>.<field>"; errors of no one field under "non_field_errors".',
+    )
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The API's one error shape."""
+
+    error = ErrorDetailSerializer()
+
+
+def error_body(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message, "fields": {}}}
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors under dotted keys ("passengers.1.surname"), as the services key
+    a passenger's problems ("passengers.1")."""
+    flat: dict[str, list[str]] = {}
+
+    def merge(more: dict[str, list[str]]) -> None:
+        for key, messages in more.items():
+            flat.setdefault(key, []).extend(messages)
+
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key == "non_field_errors" and prefix:
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            merge(flatten_errors(value, name))
+    elif isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            flat[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    merge(flatten_errors(item, f"{prefix}.{index}"))
+    else:
+        flat[prefix or "non_field_errors"] = [str(detail)]
+    return flat
+
+
+def validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise exceptions.ValidationError(flatten_errors(serializer.errors))
+    return serializer.validated_data
+
+
+def idempotency_key(request, *, required: bool) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None or key == "":
+        if required:
+            raise IdempotencyKeyMissing()
+        return None
+    if not IDEMPOTENCY_KEY_FORMAT.match(key):
+        raise IdempotencyKeyInvalid()
+    return key
+
+
+def idempotency_parameter(*, required: bool, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        IDEMPOTENCY_HEADER,
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        required=required,
+        description=description,
+    )

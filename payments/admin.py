@@ -15,7 +15,8 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ("created_at", "amount", "currency", "status", "attempts", "next_attempt_at",
+    fields = ("created_at", "destination", "amount", "currency", "status", "attempts",
+              "next_attempt_at",
               "last_error", "reason", "gateway_refund_id")  # fmt: skip
     readonly_fields = fields
 
@@ -23,15 +24,31 @@ class RefundInline(admin.TabularInline):
         return False
 
 
+class PaymentPurposeFilter(admin.SimpleListFilter):
+    title = _("paid for")
+    parameter_name = "for"
+
+    def lookups(self, request, model_admin):
+        return [("booking", _("Bookings")), ("top_up", _("Wallet top-ups"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "booking":
+            return queryset.filter(booking__isnull=False)
+        if self.value() == "top_up":
+            return queryset.filter(wallet__isnull=False)
+        return queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     """Payments are records of what the gateway did: read, never edited."""
 
-    list_display = ("booking", "method", "amount", "currency", "status", "card_brand",
+    list_display = ("paid_for", "method", "amount", "currency", "status", "card_brand",
                     "card_last4", "created_at")  # fmt: skip
-    list_filter = ("status", "method", "currency", "created_at")
-    search_fields = ("booking__reference", "booking__customer__user__email", "gateway_charge_id")
-    list_select_related = ("booking",)
+    list_filter = ("status", "method", PaymentPurposeFilter, "currency", "created_at")
+    search_fields = ("booking__reference", "booking__customer__user__email",
+                     "wallet__customer__user__email", "gateway_charge_id")  # fmt: skip
+    list_select_related = ("booking", "wallet__customer__user")
     readonly_fields = [f.name for f in Payment._meta.fields]
     inlines = [RefundInline]
 
@@ -40,6 +57,12 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("for"))
+    def paid_for(self, payment):
+        if payment.booking_id is not None:
+            return payment.booking
+        return _("Wallet top-up: %(customer)s") % {"customer": payment.wallet.customer}
 
 
 class OwedRefundFilter(admin.SimpleListFilter):
@@ -66,9 +89,9 @@ class OwedRefundFilter(admin.SimpleListFilter):
 class RefundAdmin(admin.ModelAdmin):
     """Refunds are records of what the gateway did; staff can only ask for another attempt."""
 
-    list_display = ("payment", "amount", "currency", "status", "attempts", "next_attempt_at",
-                    "last_error", "reason", "created_at")  # fmt: skip
-    list_filter = (OwedRefundFilter, "status", "created_at")
+    list_display = ("payment", "destination", "amount", "currency", "status", "attempts",
+                    "next_attempt_at", "last_error", "reason", "created_at")  # fmt: skip
+    list_filter = (OwedRefundFilter, "status", "destination", "created_at")
     search_fields = ("payment__booking__reference", "gateway_refund_id")
     list_select_related = ("payment",)
     readonly_fields = [f.name for f in Refund._meta.fields]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import mail_admins
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError
+from core.formatting import format_money
 from core.money import quantize
 from payments.gateway import CardToken, GatewayError, gateway, luhn_valid
 from payments.models import Payment, Refund
@@ -48,9 +49,42 @@ def card_tokenize(*, number: str, exp_month: int, exp_year: int, cvc: str) -> Ca
 
 
 def _settle(payment: Payment, *, charge_id: str) -> Payment:
-    """The gateway captured the money: confirm the booking, or refund when it cannot be."""
+    """The gateway captured the money: credit the wallet it tops up, or confirm the booking once
+    its payments cover what is due, or refund it when the booking cannot be confirmed."""
+    if payment.wallet_id is not None:
+        return _settle_top_up(payment, charge_id=charge_id)
     from bookings.models import Booking
     from bookings.services import booking_confirm
+
+    with transaction.atomic():
+        # The booking first, then its payment: the order every booking payment path takes.
+        booking = Booking.objects.select_for_update().get(pk=payment.booking_id)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status == Payment.Status.CAPTURED:
+            return payment
+        payment.status = Payment.Status.CAPTURED
+        payment.gateway_charge_id = charge_id
+        payment.save(update_fields=["status", "gateway_charge_id", "updated_at"])
+        paid = booking_paid_total(booking)
+        if booking.status == Booking.Status.HELD:
+            if paid >= booking.amount_due:
+                booking_confirm(booking=booking, locked=True)
+            return payment  # or part of it, and the rest is still to come
+        if (
+            booking.status == Booking.Status.CONFIRMED
+            and paid - payment.amount < booking.amount_due
+        ):
+            return payment  # confirmed without this payment's money being covered elsewhere
+    # The hold ran out (or another payment paid it) while the card was charged: give it back.
+    payment_refund(payment=payment, amount=payment.amount, reason="booking not confirmable")
+    payment.refresh_from_db()
+    return payment
+
+
+def _settle_top_up(payment: Payment, *, charge_id: str) -> Payment:
+    """A top-up's charge was captured: the wallet gets the money in the same transaction."""
+    from b2c.models import WalletTransaction
+    from b2c.services.wallet import wallet_credit
 
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -59,20 +93,28 @@ def _settle(payment: Payment, *, charge_id: str) -> Payment:
         payment.status = Payment.Status.CAPTURED
         payment.gateway_charge_id = charge_id
         payment.save(update_fields=["status", "gateway_charge_id", "updated_at"])
-        booking = Booking.objects.select_for_update().get(pk=payment.booking_id)
-        confirmable = booking.status == Booking.Status.HELD or (
-            booking.status == Booking.Status.CONFIRMED
-            and not booking.payments.filter(status=Payment.Status.CAPTURED)
-            .exclude(pk=payment.pk)
-            .exists()
+        wallet_credit(
+            wallet=payment.wallet,
+            amount=payment.amount,
+            currency=payment.currency,
+            kind=WalletTransaction.Kind.TOP_UP,
+            idempotency_key=f"top-up:{payment.pk}",
+            payment=payment,
         )
-        if confirmable:
-            booking_confirm(booking=booking, locked=True)
-            return payment
-    # The hold ran out (or another payment paid it) while the card was charged: give it back.
-    payment_refund(payment=payment, amount=payment.amount, reason="booking not confirmable")
-    payment.refresh_from_db()
     return payment
+
+
+def booking_paid_total(booking) -> Decimal:
+    """What the booking's captured payments (card and wallet) add up to, refunds aside."""
+    amounts = Payment.objects.filter(
+        booking=booking,
+        status__in=[
+            Payment.Status.CAPTURED,
+            Payment.Status.PARTIALLY_REFUNDED,
+            Payment.Status.REFUNDED,
+        ],
+    ).values_list("amount", flat=True)
+    return sum(amounts, Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -82,40 +124,131 @@ class PaymentResult:
 
 
 def booking_pay_by_card(*, booking, card: CardToken, idempotency_key: str) -> PaymentResult:
-    """Charge the booking's total once per `idempotency_key` and confirm it.
+    """Pay what the booking still owes by card (see booking_pay)."""
+    return booking_pay(booking=booking, card=card, idempotency_key=idempotency_key)
 
-    A repeated call with the same key (double click, browser or API retry) returns the same
-    payment, as it stands now and with `created` False, and charges nothing more.
-    """
+
+def _hold_checked(locked) -> None:
     from bookings.models import Booking
 
+    if locked.status == Booking.Status.EXPIRED or (
+        locked.status == Booking.Status.HELD and locked.held_until <= timezone.now()
+    ):
+        raise ApplicationError(
+            _("The seats were released after 15 minutes without payment. Search again.")
+        )
+    if locked.status != Booking.Status.HELD:
+        raise ApplicationError(_("This booking is not awaiting payment."))
+
+
+def _refused(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, extra={field: [message]})
+
+
+def booking_pay(
+    *,
+    booking,
+    idempotency_key: str,
+    card: CardToken | None = None,
+    wallet_amount: Decimal = Decimal(0),
+    voucher_code: str = "",
+) -> PaymentResult:
+    """Pay a held booking: a voucher's discount first, then `wallet_amount` from the customer's
+    wallet, then the rest by `card`; the booking is confirmed once it is paid in full.
+
+    The voucher and the wallet are taken in one transaction with the card payment's record; the
+    card is charged after it commits. A declined card leaves the voucher and wallet part in
+    place, so the next attempt charges the card for the rest only; a hold that runs out gives
+    them back (bookings_expire_holds).
+
+    Once per `idempotency_key`: a repeated call returns the payment it made, with `created` False.
+    """
+    from b2c.models import WalletTransaction
+    from b2c.services.loyalty import reward_voucher_use
+    from b2c.services.wallet import wallet_create, wallet_debit
+    from bookings.models import Booking
+    from bookings.services import booking_confirm
+
+    if not isinstance(wallet_amount, Decimal):
+        raise TypeError("Money amounts are Decimal, never float.")
     key = f"booking:{booking.pk}:{idempotency_key}"
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
-        existing = Payment.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return PaymentResult(payment=existing, created=False)
-        if locked.status == Booking.Status.EXPIRED or (
-            locked.status == Booking.Status.HELD and locked.held_until <= timezone.now()
-        ):
-            raise ApplicationError(
-                _("The seats were released after 15 minutes without payment. Search again.")
-            )
-        if locked.status != Booking.Status.HELD:
-            raise ApplicationError(_("This booking is not awaiting payment."))
-        try:
-            with transaction.atomic():
-                payment = Payment.objects.create(
-                    booking=locked,
-                    method=Payment.Method.CARD,
-                    amount=locked.total,
-                    currency=locked.currency,
-                    idempotency_key=key,
-                    card_brand=card.brand,
-                    card_last4=card.last4,
+        existing = Payment.objects.filter(idempotency_key__in=[key, f"{key}:wallet"])
+        earlier = sorted(existing, key=lambda p: p.method != Payment.Method.CARD)
+        if earlier:
+            return PaymentResult(payment=earlier[0], created=False)
+        _hold_checked(locked)
+        voucher_code = voucher_code.strip().upper()
+        if voucher_code:
+            if locked.voucher_id is not None:
+                if locked.voucher.code != voucher_code:
+                    raise _refused("voucher", _("Another voucher is already applied."))
+            else:
+                voucher, discount = reward_voucher_use(
+                    customer=locked.customer, code=voucher_code, booking=locked
                 )
-        except IntegrityError:
-            return PaymentResult(payment=Payment.objects.get(idempotency_key=key), created=False)
+                locked.voucher = voucher
+                # A voucher takes off the fare, never the taxes (which the airline collects).
+                locked.discount_total = min(discount, locked.base_total)
+                locked.save(update_fields=["voucher", "discount_total", "updated_at"])
+        due = locked.amount_due - booking_paid_total(locked)
+        if due <= 0:
+            raise ApplicationError(_("Nothing is left to pay on this booking."))
+        if wallet_amount < 0 or not wallet_amount.is_finite():
+            raise _refused("wallet_amount", _("The amount must be greater than zero."))
+        if quantize(wallet_amount, locked.currency) != wallet_amount:
+            raise _refused(
+                "wallet_amount",
+                _("%(amount)s has more decimals than %(currency)s allows.")
+                % {"amount": wallet_amount, "currency": locked.currency},
+            )
+        if wallet_amount > due:
+            raise _refused(
+                "wallet_amount",
+                _("This booking needs %(due)s; use at most that from your wallet.")
+                % {"due": format_money(due, locked.currency)},
+            )
+        rest = due - wallet_amount
+        if rest > 0 and card is None:
+            raise _refused(
+                "card",
+                _("Pay the remaining %(rest)s by card.")
+                % {"rest": format_money(rest, locked.currency)},
+            )
+        if wallet_amount > 0:
+            wallet = wallet_create(customer=locked.customer)
+            from_wallet = Payment.objects.create(
+                booking=locked,
+                method=Payment.Method.WALLET,
+                amount=wallet_amount,
+                currency=locked.currency,
+                idempotency_key=f"{key}:wallet",
+                status=Payment.Status.CAPTURED,
+            )
+            wallet_debit(
+                wallet=wallet,
+                amount=wallet_amount,
+                currency=locked.currency,
+                kind=WalletTransaction.Kind.BOOKING_PAYMENT,
+                idempotency_key=f"wallet-payment:{from_wallet.pk}",
+                booking=locked,
+                payment=from_wallet,
+            )
+        if rest == 0:
+            booking_confirm(booking=locked, locked=True)
+            return PaymentResult(payment=from_wallet, created=True)
+        assert card is not None
+        payment = Payment.objects.create(
+            booking=locked,
+            method=Payment.Method.CARD,
+            amount=rest,
+            currency=locked.currency,
+            idempotency_key=key,
+            card_brand=card.brand,
+            card_last4=card.last4,
+            card_fingerprint=card.fingerprint,
+        )
     return PaymentResult(payment=_charge(payment, card=card), created=True)
 
 
@@ -174,13 +307,30 @@ SENDING = (Refund.Status.PENDING, Refund.Status.RETRYING)
 OWED = (*SENDING, Refund.Status.FAILED)
 
 
-def payment_refund(*, payment: Payment, amount: Decimal, reason: str, key: str = "") -> Refund:
-    """Return `amount` of a captured payment to its card, once per key.
+def payment_refund(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    reason: str,
+    key: str = "",
+    destination: str = Refund.Destination.CARD,
+) -> Refund:
+    """Return `amount` of a captured payment, once per key: to its card through the gateway, or
+    into the customer's wallet (instant). What the wallet paid always goes back to the wallet.
 
-    When the gateway refuses it or does not answer, the refund stays owed and `refunds_retry`
-    sends it again on a schedule. A repeated call returns the refund as it stands.
+    When the gateway refuses a card refund or does not answer, the refund stays owed and
+    `refunds_retry` sends it again on a schedule. A repeated call returns the refund as it stands.
     """
     key = key or f"refund:{payment.pk}:{reason}"
+    if payment.method == Payment.Method.WALLET or payment.wallet_id is not None:
+        # A top-up is refunded by card only; a wallet payment only to the wallet.
+        destination = (
+            Refund.Destination.WALLET
+            if payment.method == Payment.Method.WALLET
+            else Refund.Destination.CARD
+        )
+    if destination == Refund.Destination.WALLET:
+        return _refund_to_wallet(payment=payment, amount=amount, reason=reason, key=key)
     now = timezone.now()
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -199,6 +349,65 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str, key: str =
             next_attempt_at=now + REFUND_IN_FLIGHT,
         )
     return _refund_send(refund, attempt=1, now=now)
+
+
+def _refund_to_wallet(*, payment: Payment, amount: Decimal, reason: str, key: str) -> Refund:
+    """Credit `amount` of a booking's payment to the customer's wallet, with its Refund row, in
+    one transaction. What the wallet paid comes back as the wallet amount it took (no second
+    conversion); card money is converted at the current rate, recorded on the entry."""
+    from b2c.models import WalletTransaction
+    from b2c.services.wallet import wallet_create, wallet_credit
+    from bookings.models import Booking
+
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        refund = Refund.objects.filter(idempotency_key=key).first()
+        if refund is not None:
+            return refund
+        if locked.refunded_amount + amount > locked.amount:
+            raise ApplicationError(_("The refund is larger than what was paid."))
+        refund = Refund.objects.create(
+            payment=locked,
+            destination=Refund.Destination.WALLET,
+            amount=amount,
+            currency=locked.currency,
+            idempotency_key=key,
+            reason=reason,
+            status=Refund.Status.SUCCEEDED,
+            next_attempt_at=None,
+        )
+        booking = Booking.objects.select_related("customer").get(pk=locked.booking_id)
+        wallet = wallet_create(customer=booking.customer)
+        credit, currency = amount, locked.currency
+        taken = (
+            WalletTransaction.objects.filter(
+                payment=locked, kind=WalletTransaction.Kind.BOOKING_PAYMENT
+            ).first()
+            if locked.method == Payment.Method.WALLET
+            else None
+        )
+        if taken is not None and taken.currency != locked.currency:
+            credit = quantize(-taken.amount * amount / locked.amount, taken.currency)
+            currency = taken.currency
+        wallet_credit(
+            wallet=wallet,
+            amount=credit,
+            currency=currency,
+            kind=WalletTransaction.Kind.REFUND,
+            idempotency_key=f"refund:{refund.pk}",
+            booking=booking,
+            payment=locked,
+            reason=reason,
+        )
+        locked.refunded_amount += amount
+        locked.status = (
+            Payment.Status.REFUNDED
+            if locked.refunded_amount >= locked.amount
+            else Payment.Status.PARTIALLY_REFUNDED
+        )
+        locked.save(update_fields=["refunded_amount", "status", "updated_at"])
+        Booking.objects.filter(pk=booking.pk).update(refunded_total=F("refunded_total") + amount)
+    return refund
 
 
 def _refund_send(refund: Refund, *, attempt: int, now: dt.datetime) -> Refund:
@@ -369,27 +578,54 @@ def refund_given_up_notify(*, refund_id: int) -> None:
     mail_admins(subject, body)
 
 
-def booking_refund(*, booking, amount: Decimal, reason: str) -> list[Refund]:
-    """Refund `amount` of a booking to the payments that paid it, newest first."""
-    refunds = []
-    remaining = amount
-    for payment in booking.payments.filter(
-        status__in=[Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED]
-    ).order_by("-created_at"):
-        if remaining <= 0:
+REFUNDABLE = (Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED)
+
+
+def booking_refund_split(*, booking, amount: Decimal) -> list[tuple[Payment, Decimal]]:
+    """How `amount` of a booking's refund divides between the payments that paid it: in
+    proportion to what each paid (the wallet's part back to the wallet, the card's to the card),
+    each within what is left of it, the rounding remainder on the last."""
+    payments = list(booking.payments.filter(status__in=REFUNDABLE).order_by("pk"))
+    paid = sum((p.amount for p in payments), Decimal(0))
+    if not payments or paid <= 0:
+        return []
+    parts: list[tuple[Payment, Decimal]] = []
+    left = amount
+    for index, payment in enumerate(payments):
+        share = (
+            left
+            if index == len(payments) - 1
+            else quantize(amount * payment.amount / paid, payment.currency)
+        )
+        part = min(share, payment.amount - payment.refunded_amount, left)
+        parts.append((payment, part))
+        left -= part
+    # What one payment could not take (already partly refunded), another with room takes.
+    for index, (payment, part) in enumerate(parts):
+        if left <= 0:
             break
-        part = min(remaining, payment.amount - payment.refunded_amount)
-        if part > 0:
-            refunds.append(
-                payment_refund(
-                    payment=payment,
-                    amount=part,
-                    reason=reason,
-                    key=f"refund:{payment.pk}:{reason}:{booking.pk}",
-                )
-            )
-            remaining -= part
-    return refunds
+        extra = min(left, payment.amount - payment.refunded_amount - part)
+        if extra > 0:
+            parts[index] = (payment, part + extra)
+            left -= extra
+    return [(payment, part) for payment, part in parts if part > 0]
+
+
+def booking_refund(
+    *, booking, amount: Decimal, reason: str, destination: str = Refund.Destination.CARD
+) -> list[Refund]:
+    """Refund `amount` of a booking to where it came from (booking_refund_split); the card's
+    part goes to the card, or to the wallet when the customer chooses `destination` wallet."""
+    return [
+        payment_refund(
+            payment=payment,
+            amount=part,
+            reason=reason,
+            key=f"refund:{payment.pk}:{reason}:{booking.pk}",
+            destination=destination,
+        )
+        for payment, part in booking_refund_split(booking=booking, amount=amount)
+    ]
 
 
 def payments_reconcile(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> dict[str, int]:

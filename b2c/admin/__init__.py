@@ -1,1 +1,1 @@
-from b2c.admin import customer, wallet  # noqa: F401
+from b2c.admin import customer, loyalty, referrals, wallet  # noqa: F401

@@ -1,12 +1,13 @@
 """Reads of wallets and their ledgers, and the check that every balance matches its ledger."""
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from b2c.models import Customer, CustomerWallet, WalletTransaction
+from core.money import minor_unit_exponent
 
 AMOUNT_PLACES = Decimal("0.001")
 
@@ -77,3 +78,24 @@ def ledgers_verify() -> list[str]:
             )
             running = _places(balance_after)  # report where it went wrong, not every entry after it
     return problems
+
+
+def wallet_usable_for_booking(*, customer: Customer, booking) -> Decimal:
+    """How much of the booking's amount still due the customer's wallet can pay, in the
+    booking's currency: its balance converted at the current rate, rounded down to the
+    currency's minor unit (so the debit never comes to more than the balance)."""
+    from payments.fx import RateUnavailable, rate_for
+    from payments.services import booking_paid_total
+
+    wallet = CustomerWallet.objects.filter(customer=customer).first()
+    if wallet is None or wallet.balance <= 0:
+        return Decimal(0)
+    try:
+        rate = rate_for(wallet.currency, booking.currency)
+    except RateUnavailable:
+        return Decimal(0)  # no rate: the wallet cannot pay in this currency
+    usable = (wallet.balance * rate).quantize(
+        minor_unit_exponent(booking.currency), rounding=ROUND_FLOOR
+    )
+    due = booking.amount_due - booking_paid_total(booking)
+    return max(Decimal(0), min(usable, due))

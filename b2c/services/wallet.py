@@ -6,6 +6,7 @@ balance. A retried request (same key, same amount) gets the first entry back; a 
 that loses the race on the unique key gets the winner's.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -17,12 +18,24 @@ from core.exceptions import ApplicationError
 from core.formatting import format_money
 from core.money import quantize
 from payments.fx import RATE_PLACES, convert
+from payments.gateway import CardToken
+from payments.models import Payment
 from payments.services import card_tokenize
 
 Kind = WalletTransaction.Kind
 
 # What a wallet amount column holds (max_digits=14, decimal_places=3).
 AMOUNT_LIMIT = Decimal("1E11")
+
+# The most one card top-up adds, per wallet currency: about 5,000 US dollars, in round numbers a
+# customer recognises (card issuers flag larger stored-value loads).
+TOP_UP_LIMIT = {
+    "USD": Decimal(5000), "EUR": Decimal(5000), "GBP": Decimal(4000), "SAR": Decimal(20000),
+    "AED": Decimal(20000), "QAR": Decimal(20000), "KWD": Decimal(1500), "BHD": Decimal(2000),
+    "OMR": Decimal(2000), "JOD": Decimal(3500), "EGP": Decimal(250000), "TRY": Decimal(200000),
+    "BDT": Decimal(600000), "PKR": Decimal(1400000), "INR": Decimal(450000),
+    "MYR": Decimal(25000), "SGD": Decimal(7000), "JPY": Decimal(800000),
+}  # fmt: skip
 
 
 def _refused(field: str, message: str) -> ApplicationError:
@@ -308,7 +321,7 @@ def _own_method(customer: Customer, method_id: int) -> SavedPaymentMethod:
     method = SavedPaymentMethod.objects.filter(pk=method_id, customer=customer).first()
     if method is None:
         # The same answer whether the card is someone else's or does not exist (404, not 403).
-        raise ApplicationError(_("This saved card was not found."))
+        raise _refused("payment_method", _("This saved card was not found."))
     return method
 
 
@@ -332,6 +345,20 @@ def payment_method_add(
         # default swap cannot race (the one-default constraint would refuse the loser).
         Customer.objects.select_for_update().get(pk=customer.pk)
         methods = SavedPaymentMethod.objects.filter(customer=customer)
+        same = (
+            methods.filter(
+                fingerprint=card.fingerprint, exp_month=card.exp_month, exp_year=card.exp_year
+            ).first()
+            if card.fingerprint
+            else None
+        )
+        if same is not None:
+            # The same card saved again: one entry, made default if asked.
+            if make_default and not same.is_default:
+                methods.filter(is_default=True).update(is_default=False, updated_at=timezone.now())
+                same.is_default = True
+                same.save(update_fields=["is_default", "updated_at"])
+            return same
         default = make_default or not methods.filter(is_default=True).exists()
         if default:
             methods.filter(is_default=True).update(is_default=False, updated_at=timezone.now())
@@ -343,6 +370,7 @@ def payment_method_add(
             exp_month=card.exp_month,
             exp_year=card.exp_year,
             holder_name=holder_name.strip()[:100],
+            fingerprint=card.fingerprint,
             is_default=default,
         )
 
@@ -378,3 +406,76 @@ def payment_method_delete(*, customer: Customer, method_id: int) -> None:
             if newest is not None:
                 newest.is_default = True
                 newest.save(update_fields=["is_default", "updated_at"])
+
+
+@dataclass(frozen=True)
+class TopUpResult:
+    payment: Payment
+    created: bool  # False: a retry with the same key, answered with the top-up it made before
+
+
+def saved_card_token(*, customer: Customer, method_id: int) -> CardToken:
+    """One of the customer's own saved cards, ready to charge; an expired card is refused."""
+    method = _own_method(customer, method_id)
+    if expired := _expired_message(method.exp_month, method.exp_year):
+        raise _refused("payment_method", expired)
+    return CardToken(
+        token=method.token,
+        brand=method.brand,
+        last4=method.last4,
+        exp_month=method.exp_month,
+        exp_year=method.exp_year,
+        fingerprint=method.fingerprint,
+    )
+
+
+def wallet_top_up(
+    *, customer: Customer, amount: Decimal, card: CardToken, idempotency_key: str
+) -> TopUpResult:
+    """Add `amount` of the wallet's currency by charging `card`, once per `idempotency_key`.
+
+    The top-up's payment is recorded (pending) before the gateway is called, and the wallet is
+    credited in the transaction that records the capture (payments._settle_top_up): a crash or a
+    timeout in between leaves a pending payment that `payments_reconcile` finishes, never a
+    charge without its credit. A declined card credits nothing.
+    """
+    from payments.services import _charge
+
+    if not idempotency_key:
+        raise ValueError("A top-up needs an idempotency key.")
+    wallet = wallet_create(customer=customer)
+    _validate_amount(amount, wallet.currency)
+    if amount > TOP_UP_LIMIT.get(wallet.currency, amount):
+        raise _refused(
+            "amount",
+            _("You can add at most %(limit)s at a time.")
+            % {"limit": format_money(TOP_UP_LIMIT[wallet.currency], wallet.currency)},
+        )
+    if expired := _expired_message(card.exp_month, card.exp_year):
+        raise _refused("card", expired)
+    key = f"top-up:{wallet.pk}:{idempotency_key}"
+    existing = Payment.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = None
+                payment = Payment.objects.create(
+                    wallet=wallet,
+                    method=Payment.Method.CARD,
+                    amount=amount,
+                    currency=wallet.currency,
+                    idempotency_key=key,
+                    card_brand=card.brand,
+                    card_last4=card.last4,
+                    card_fingerprint=card.fingerprint,
+                )
+        except IntegrityError:
+            existing = Payment.objects.get(idempotency_key=key)
+    if existing is not None:
+        if (existing.amount, existing.currency) != (amount, wallet.currency):
+            raise _refused(
+                "idempotency_key",
+                _("This idempotency key was already used for a different top-up."),
+            )
+        return TopUpResult(payment=existing, created=False)
+    return TopUpResult(payment=_charge(payment, card=card), created=True)

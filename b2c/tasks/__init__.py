@@ -1,0 +1,2 @@
+# Celery's autodiscovery imports `b2c.tasks`; each area's tasks are registered from here.
+from b2c.tasks import loyalty  # noqa: F401

@@ -34,8 +34,12 @@ class CustomerDashboardView(LoginRequiredMixin, View):
         from bookings.selectors import booking_list_for_customer
 
         customer = customer_selectors.customer_for_user(user=request.user)
+        from b2c.selectors.wallet import wallet_for_customer
+
         upcoming = booking_list_for_customer(customer=customer)["upcoming"][:3]
-        return render(request, "b2c/dashboard.html", {"customer": customer, "upcoming": upcoming})
+        wallet = wallet_for_customer(customer=customer)
+        context = {"customer": customer, "upcoming": upcoming, "wallet": wallet}
+        return render(request, "b2c/dashboard.html", context)
 
 
 class CustomerProfileView(LoginRequiredMixin, View):

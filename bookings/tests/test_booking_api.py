@@ -180,6 +180,9 @@ def test_search_book_pay_read_and_cancel_through_the_api_alone(customer_api, far
         "base_total": "1600.00",
         "taxes_total": "400.00",
         "total": "2000.00",
+        "discount_total": "0.00",
+        "amount_due": "2000.00",
+        "voucher_code": None,
         "refunded_total": "0.00",
         "passenger_counts": {"adults": 2, "children": 0, "infants": 0},
         "contact_email": "layla@example.com",
@@ -188,6 +191,7 @@ def test_search_book_pay_read_and_cancel_through_the_api_alone(customer_api, far
         "created_at": "2030-03-01T09:00:00Z",
         "confirmed_at": None,
         "cancelled_at": None,
+        "completed_at": None,
         "segments": [
             {
                 "position": 0,
@@ -265,6 +269,9 @@ def test_search_book_pay_read_and_cancel_through_the_api_alone(customer_api, far
         "fees": "200.00",
         "currency": "USD",
         "destination": "card",
+        "to_wallet": "0.00",
+        "to_card": "1800.00",
+        "voucher_points": 0,
         "valid_until": "2030-03-01T09:15:00Z",
     }
 

@@ -122,3 +122,60 @@ def test_20_concurrent_retries_of_one_hold_hold_once():
     assert (booking.customer_id, booking.idempotency_key) == (customer.pk, "hold-1")
     assert booking.passengers.count() == 2
     assert Fare.objects.get(pk=fare.pk).seats_available == 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_wallet_paying_several_bookings_at_once_is_never_overdrawn():
+    """A wallet of 1,000 pays five 500 holds at once, each from the wallet alone, with
+    different keys: exactly two are paid, the balance is 0 and the ledger agrees."""
+    from decimal import Decimal
+
+    from b2c.models import CustomerWallet, WalletTransaction
+    from b2c.selectors.wallet import ledgers_verify
+    from b2c.services.wallet import wallet_credit
+    from payments.services import booking_pay
+
+    with freeze_time("2030-03-01 09:00:00", tick=True):
+        flight_with_fare("DXB", "LHR", dt.datetime(2030, 3, 10, 4, tzinfo=dt.UTC), seats=9)
+        offer = offer_for("DXB", "LHR", dt.date(2030, 3, 10))
+        customer = CustomerFactory()
+        wallet_credit(
+            wallet=customer.wallet, amount=Decimal(1000), kind="top_up", idempotency_key="fund"
+        )
+        holds = [
+            booking_hold(
+                customer=customer, offer_token=offer.token, contact_email="a@example.com",
+                passengers=[PassengerDetails(
+                    type=Passenger.Type.ADULT, given_names="Layla", surname="Rahman",
+                    date_of_birth=dt.date(1990, 1, 1), passport_number="BX1234567",
+                    passport_country="BD", passport_expiry=dt.date(2034, 1, 1),
+                )],
+            ).booking
+            for _ in range(5)
+        ]  # fmt: skip
+        start = threading.Barrier(len(holds))
+        outcomes, errors = [], []
+
+        def attempt(booking):
+            try:
+                start.wait()
+                booking_pay(booking=booking, idempotency_key="w", wallet_amount=booking.total)
+                outcomes.append("paid")
+            except ApplicationError:
+                outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=len(holds)) as pool:
+            list(pool.map(attempt, holds))
+
+    assert errors == []
+    assert sorted(outcomes) == ["paid", "paid", "refused", "refused", "refused"]
+    assert Booking.objects.filter(status=Booking.Status.CONFIRMED).count() == 2
+    assert CustomerWallet.objects.get(customer=customer).balance == 0
+    assert WalletTransaction.objects.filter(kind="booking_payment").count() == 2
+    assert Payment.objects.filter(method="wallet").count() == 2  # refused ones left none
+    assert ledgers_verify() == []

@@ -1,6 +1,7 @@
 """Demo data for the quickstart: reference data, a demo customer and a staff account. Idempotent."""
 
 import datetime as dt
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -9,13 +10,112 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from b2c.models import FrequentFlyerNumber, TravelCompanion
+from b2c.models import (
+    AffiliatePartner,
+    FrequentFlyerNumber,
+    LoyaltyProgram,
+    ReferralProgram,
+    Reward,
+    TravelCompanion,
+)
 from b2c.selectors.customer import customer_for_user
 from b2c.services import customer as customer_services
 from flights.models import Airline
 from flights.schedule import schedule_generate
 from flights.services import airlines_load, airports_load
 from payments.fx import exchange_rates_refresh
+
+# The demo catalogue, with its own translations (staff enter these in the admin).
+DEMO_REWARDS = [
+    {
+        "name": "USD 10 wallet credit",
+        "description": "Added to your Safar wallet at once; spend it on any booking.",
+        "translations": {
+            "ar": {
+                "name": "رصيد محفظة بقيمة 10 دولارات",
+                "description": "يُضاف إلى محفظة سفر فورًا؛ استخدمه في أي حجز.",
+            },
+            "bn": {
+                "name": "১০ ডলারের ওয়ালেট ক্রেডিট",
+                "description": "সঙ্গে সঙ্গে আপনার সফর ওয়ালেটে যোগ হয়; যেকোনো বুকিংয়ে খরচ করুন।",
+            },
+            "ur": {
+                "name": "10 ڈالر کا والیٹ کریڈٹ",
+                "description": "فوراً آپ کے سفر والیٹ میں شامل ہو جاتا ہے؛ کسی بھی بکنگ پر خرچ کریں۔",  # noqa: E501
+            },
+        },
+        "kind": "wallet_credit",
+        "points_cost": 1000,
+        "value_amount": Decimal(10),
+        "value_currency": "USD",
+    },
+    {
+        "name": "USD 25 off a booking",
+        "description": "A voucher code to enter when you pay for a flight. Valid for a year.",
+        "translations": {
+            "ar": {
+                "name": "خصم 25 دولارًا على حجز",
+                "description": "رمز قسيمة تُدخله عند دفع ثمن رحلة. صالح لمدة عام.",
+            },
+            "bn": {
+                "name": "একটি বুকিংয়ে ২৫ ডলার ছাড়",
+                "description": "ফ্লাইটের টাকা দেওয়ার সময় লেখার জন্য একটি ভাউচার কোড। এক বছরের জন্য বৈধ।",  # noqa: E501
+            },
+            "ur": {
+                "name": "ایک بکنگ پر 25 ڈالر کی رعایت",
+                "description": "پرواز کی ادائیگی کرتے وقت درج کرنے کے لیے واؤچر کوڈ۔ ایک سال کے لیے کارآمد۔",  # noqa: E501
+            },
+        },
+        "kind": "discount_voucher",
+        "points_cost": 2000,
+        "value_amount": Decimal(25),
+        "value_currency": "USD",
+    },
+    {
+        "name": "Airport lounge pass",
+        "description": "One visit to a partner lounge before your flight.",
+        "translations": {
+            "ar": {
+                "name": "تذكرة دخول صالة المطار",
+                "description": "زيارة واحدة لصالة شريكة قبل رحلتك.",
+            },
+            "bn": {
+                "name": "বিমানবন্দর লাউঞ্জ পাস",
+                "description": "আপনার ফ্লাইটের আগে একটি পার্টনার লাউঞ্জে একবার প্রবেশ।",
+            },
+            "ur": {
+                "name": "ایئرپورٹ لاؤنج پاس",
+                "description": "اپنی پرواز سے پہلے کسی پارٹنر لاؤنج میں ایک بار داخلہ۔",
+            },
+        },
+        "kind": "lounge_pass",
+        "points_cost": 3000,
+        "stock": 5,
+        "min_tier": "silver",
+    },
+    {
+        "name": "Cabin upgrade",
+        "description": "Move up one cabin on a flight you booked with Safar, subject to seats.",
+        "translations": {
+            "ar": {
+                "name": "ترقية الدرجة على متن الطائرة",
+                "description": "انتقل إلى الدرجة الأعلى في رحلة حجزتها مع سفر، حسب توفر المقاعد.",
+            },
+            "bn": {
+                "name": "কেবিন আপগ্রেড",
+                "description": "সফরে বুক করা ফ্লাইটে এক ধাপ উপরের কেবিনে যান, আসন থাকা সাপেক্ষে।",
+            },
+            "ur": {
+                "name": "کیبن اپ گریڈ",
+                "description": "سفر سے بک کی گئی پرواز میں ایک درجہ اوپر کے کیبن میں جائیں، نشستوں کی دستیابی کے مطابق۔",  # noqa: E501
+            },
+        },
+        "kind": "upgrade",
+        "points_cost": 8000,
+        "stock": 2,
+        "min_tier": "gold",
+    },
+]
 
 DEMO_EMAIL = "demo@safar.example"
 DEMO_PASSWORD = "safar-demo-2026"  # noqa: S105 - printed for the quickstart on purpose
@@ -48,6 +148,7 @@ class Command(BaseCommand):
         flights, fares = schedule_generate(days=options["days"], routes_count=options["routes"])
         exchange_rates_refresh()
         with transaction.atomic():
+            self._programmes()
             self._demo_customer()
             self._staff()
         self.stdout.write(self.style.SUCCESS(f"{airlines} airlines, {airports} airports loaded."))
@@ -126,6 +227,66 @@ class Command(BaseCommand):
             customer_services.frequent_flyer_number_add(
                 customer=customer, airline=Airline.objects.get(iata_code="EK"), number="EK123456789"
             )
+
+    def _programmes(self):
+        """The loyalty programme and its rewards, the referral programme, a partner site."""
+        if not LoyaltyProgram.objects.filter(is_active=True).exists():
+            LoyaltyProgram.objects.create(
+                name="Safar Rewards",
+                currency="USD",
+                points_per_unit=Decimal(1),
+                silver_threshold=2000,
+                gold_threshold=5000,
+                platinum_threshold=10000,
+                bronze_multiplier=Decimal("1.00"),
+                silver_multiplier=Decimal("1.25"),
+                gold_multiplier=Decimal("1.50"),
+                platinum_multiplier=Decimal("2.00"),
+                tier_benefits={
+                    "bronze": ["free_seat_selection"],
+                    "silver": ["free_seat_selection", "priority_support", "bonus_points"],
+                    "gold": [
+                        "free_seat_selection",
+                        "priority_support",
+                        "bonus_points",
+                        "extra_baggage",
+                        "priority_boarding",
+                    ],
+                    "platinum": [
+                        "free_seat_selection",
+                        "priority_support",
+                        "bonus_points",
+                        "extra_baggage",
+                        "priority_boarding",
+                        "lounge_access",
+                        "free_changes",
+                        "dedicated_agent",
+                    ],
+                },  # fmt: skip
+                points_validity_months=24,
+                qualification_months=12,
+            )
+        for position, reward in enumerate(DEMO_REWARDS):
+            Reward.objects.get_or_create(
+                name=reward["name"], defaults={**reward, "position": position}
+            )
+        if not ReferralProgram.objects.filter(is_active=True).exists():
+            ReferralProgram.objects.create(
+                name="Invite a friend",
+                reward_kind=ReferralProgram.RewardKind.WALLET_CREDIT,
+                referrer_amount=Decimal(10),
+                referee_amount=Decimal(10),
+                currency="USD",
+                max_rewards_per_referrer=10,
+            )
+        AffiliatePartner.objects.get_or_create(
+            code="desert-blog",
+            defaults={
+                "name": "Desert Travel Blog",
+                "commission_rate": Decimal("0.0300"),
+                "contact_email": "partners@desert-blog.example",
+            },
+        )
 
     def _staff(self):
         user = self._user(STAFF_EMAIL, STAFF_PASSWORD, first_name="Safar", last_name="Staff")
