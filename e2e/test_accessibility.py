@@ -30,6 +30,11 @@ CUSTOMER_PAGES = [
     "/profile/companions/add/",
     "/profile/delete/",
     "/bookings/",
+    "/wallet/",
+    "/wallet/cards/add/",
+    "/loyalty/",
+    "/rewards/",
+    "/referrals/",
 ]
 
 
@@ -59,6 +64,9 @@ def test_public_pages_have_no_accessibility_violations(axe_page, language):
 @pytest.mark.parametrize("axe_page", [{"width": 390, "height": 844}], indirect=True)
 @pytest.mark.parametrize("language", ["en", "ur"])
 def test_customer_pages_have_no_accessibility_violations_on_a_phone(axe_page, language):
+    from e2e.test_money_journey import programmes
+
+    programmes()  # the loyalty and referral pages with a programme and a reward to show
     user = UserFactory()
     axe_page.goto("/accounts/login/")
     axe_page.get_by_label("Email").fill(user.email)
