@@ -465,6 +465,10 @@ class BookingPaymentCreateApi(APIView):
                 description="The hold ran out while the card was charged: the charge was "
                 "refunded in full and the booking is not confirmed.",
             ),
+            422: OpenApiResponse(
+                ApiErrorSerializer,
+                description="This Idempotency-Key already paid with another wallet amount.",
+            ),
         },
     )
     def post(self, request, booking_id: int):
@@ -490,13 +494,16 @@ class BookingPaymentCreateApi(APIView):
                     for field, messages in error.extra.items()
                 }
                 raise ApplicationError(error.message, extra=fields) from None
-        result = booking_pay(
-            booking=booking,
-            idempotency_key=key,
-            card=card,
-            wallet_amount=data.get("wallet_amount", Decimal(0)),
-            voucher_code=data.get("voucher_code", ""),
-        )
+        try:
+            result = booking_pay(
+                booking=booking,
+                idempotency_key=key,
+                card=card,
+                wallet_amount=data.get("wallet_amount", Decimal(0)),
+                voucher_code=data.get("voucher_code", ""),
+            )
+        except IdempotencyKeyReused:
+            raise IdempotencyKeyReusedError() from None
         payment = result.payment
         body = PaymentSerializer(payment).data
         if payment.status == Payment.Status.FAILED:

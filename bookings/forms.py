@@ -145,12 +145,15 @@ class BookingPayForm(CardForm):
             self.fields[name].required = False
 
     def new_card_given(self) -> bool:
-        data = self.cleaned_data
-        return self.saved_card_id() is None and bool(data.get("card_number"))
+        # A typed card number is the card meant, whichever saved card is pre-selected (without
+        # JavaScript the radio stays on the default).
+        return bool(self.cleaned_data.get("card_number"))
 
     def saved_card_id(self) -> int | None:
         method = self.cleaned_data.get("payment_method") or self.NEW_CARD
-        return None if method == self.NEW_CARD else int(method)
+        if method == self.NEW_CARD or self.new_card_given():
+            return None
+        return int(method)
 
     def clean(self):
         data = super().clean()

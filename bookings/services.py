@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from flights.search import (
     reference,
 )
 from payments.fx import convert, rate_for
+
+logger = logging.getLogger(__name__)
 
 HOLD_TIME = dt.timedelta(minutes=15)
 QUOTE_TIME = dt.timedelta(minutes=15)
@@ -464,9 +467,8 @@ def _segment_shares(booking: Booking, segment: BookingSegment) -> tuple[Decimal,
 
 def booking_cancel_quote(*, booking: Booking) -> CancellationQuote:
     """What cancelling now returns, by the fares' rules: refundable fares return their fare less
-    the fee per passenger; every fare returns its taxes. A voucher's discount is not money paid:
-    the refund is that share of what was paid (fares' refund x paid / total), and the voucher's
-    points come back. Valid for QUOTE_TIME."""
+    the fee per passenger; every fare returns its taxes. When a voucher paid part, its points
+    come back and the money refund is the rest. Valid for QUOTE_TIME."""
     from payments.models import Payment
     from payments.services import booking_refund_split
 
@@ -486,8 +488,9 @@ def booking_cancel_quote(*, booking: Booking) -> CancellationQuote:
             fees += fee
         else:
             fees += base
-    if booking.discount_total:
-        refund = refund * booking.amount_due / booking.total
+    # A voucher's value comes back whole, as its points (loyalty_booking_cancelled): the money
+    # refund is what the fares' rules return less that value, so nothing is returned twice.
+    refund = max(refund - booking.discount_total, Decimal(0))
     refund = quantize(min(refund, booking.amount_due - booking.refunded_total), booking.currency)
     split = booking_refund_split(booking=booking, amount=refund)
     to_wallet = sum((part for p, part in split if p.method == Payment.Method.WALLET), Decimal(0))
@@ -515,7 +518,7 @@ def booking_cancel(*, booking: Booking, quote_token: str, refund_to: str = "card
     from b2c.services.loyalty import loyalty_booking_cancelled
     from b2c.services.referrals import affiliate_booking_cancelled
     from payments.models import Refund
-    from payments.services import booking_refund
+    from payments.services import booking_refund_record, refunds_send
 
     if refund_to not in Refund.Destination.values:
         message = _("Choose where the refund goes: your card or your wallet.")
@@ -539,13 +542,19 @@ def booking_cancel(*, booking: Booking, quote_token: str, refund_to: str = "card
         locked.status = Booking.Status.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
-        # With the cancellation: pending points voided, the voucher's points back, no commission.
+        # With the cancellation, or not at all: the refund owed (the wallet's part credited, the
+        # card's recorded and scheduled, so a crash after the commit loses nothing), pending
+        # points voided, the voucher's points back, no commission.
+        amount = Decimal(quote["r"])
+        recorded = []
+        if amount > 0:
+            recorded = booking_refund_record(
+                booking=locked, amount=amount, reason="cancellation", destination=refund_to
+            )
         loyalty_booking_cancelled(booking=locked)
         affiliate_booking_cancelled(booking=locked)
-    # Outside the transaction: the gateway is a network call. It is idempotent per booking.
-    amount = Decimal(quote["r"])
-    if amount > 0:
-        booking_refund(booking=locked, amount=amount, reason="cancellation", destination=refund_to)
+    # After the commit: the gateway is a network call, idempotent per refund.
+    refunds_send(recorded)
     locked.refresh_from_db()
     return locked
 
@@ -569,18 +578,24 @@ def bookings_complete(*, now: dt.datetime | None = None) -> int:
     )
     completed = 0
     for pk in landed:
-        with transaction.atomic():
-            booking = (
-                Booking.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Booking.Status.CONFIRMED, completed_at__isnull=True)
-                .first()
-            )
-            if booking is None:
-                continue
-            booking.completed_at = now
-            booking.save(update_fields=["completed_at", "updated_at"])
-            loyalty_booking_completed(booking=booking)
-            referral_booking_completed(booking=booking)
-            affiliate_booking_completed(booking=booking)
-            completed += 1
+        try:
+            with transaction.atomic():
+                booking = (
+                    Booking.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, status=Booking.Status.CONFIRMED, completed_at__isnull=True)
+                    .first()
+                )
+                if booking is None:
+                    continue
+                booking.completed_at = now
+                booking.save(update_fields=["completed_at", "updated_at"])
+                # The referral first: it locks wallets, and wallets are locked before customer
+                # rows everywhere (the points lock the customer).
+                referral_booking_completed(booking=booking)
+                loyalty_booking_completed(booking=booking)
+                affiliate_booking_completed(booking=booking)
+                completed += 1
+        except Exception:
+            # Rolled back whole: the next run completes it. The others go on.
+            logger.exception("Completing booking %s failed; it is retried on the next run.", pk)
     return completed

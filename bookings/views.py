@@ -171,9 +171,12 @@ class BookingPayView(LoginRequiredMixin, View):
         form = self._form(request, customer, request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            wallet_amount = data["wallet_amount"] or Decimal(0)
             try:
                 card = None
-                if (method_id := form.saved_card_id()) is not None:
+                if wallet_amount >= booking.amount_due - booking_paid_total(booking):
+                    pass  # the wallet pays it all: no card is charged, expired or not
+                elif (method_id := form.saved_card_id()) is not None:
                     card = saved_card_token(customer=customer, method_id=method_id)
                 elif form.new_card_given():
                     card = card_tokenize(
@@ -182,7 +185,7 @@ class BookingPayView(LoginRequiredMixin, View):
                     )  # fmt: skip
                 payment = booking_pay(
                     booking=booking, idempotency_key=data["idempotency_key"], card=card,
-                    wallet_amount=data["wallet_amount"] or Decimal(0),
+                    wallet_amount=wallet_amount,
                     voucher_code=data["voucher_code"],
                 ).payment  # fmt: skip
             except ApplicationError as error:

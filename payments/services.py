@@ -66,17 +66,25 @@ def _settle(payment: Payment, *, charge_id: str) -> Payment:
         payment.gateway_charge_id = charge_id
         payment.save(update_fields=["status", "gateway_charge_id", "updated_at"])
         paid = booking_paid_total(booking)
-        if booking.status == Booking.Status.HELD:
-            if paid >= booking.amount_due:
-                booking_confirm(booking=booking, locked=True)
-            return payment  # or part of it, and the rest is still to come
-        if (
-            booking.status == Booking.Status.CONFIRMED
-            and paid - payment.amount < booking.amount_due
-        ):
-            return payment  # confirmed without this payment's money being covered elsewhere
-    # The hold ran out (or another payment paid it) while the card was charged: give it back.
-    payment_refund(payment=payment, amount=payment.amount, reason="booking not confirmable")
+        if booking.status == Booking.Status.HELD and paid >= booking.amount_due:
+            booking_confirm(booking=booking, locked=True)
+        elif booking.status == Booking.Status.HELD:
+            return payment  # part of it; the rest is still to come
+        elif booking.status != Booking.Status.CONFIRMED:
+            paid = booking.amount_due + payment.amount  # expired or cancelled: all of it back
+        # More than the booking costs (the hold ran out, or another payment paid it while this
+        # card was charged): the excess goes back, so nothing is kept that was not owed.
+        excess = min(payment.amount, paid - booking.amount_due)
+        if excess <= 0:
+            return payment
+        reason = "overpaid" if excess < payment.amount else "booking not confirmable"
+        recorded = [
+            _refund_record(
+                payment=payment, amount=excess, reason=reason, key="",
+                destination=Refund.Destination.CARD,
+            )
+        ]  # fmt: skip
+    refunds_send(recorded)
     payment.refresh_from_db()
     return payment
 
@@ -105,16 +113,16 @@ def _settle_top_up(payment: Payment, *, charge_id: str) -> Payment:
 
 
 def booking_paid_total(booking) -> Decimal:
-    """What the booking's captured payments (card and wallet) add up to, refunds aside."""
-    amounts = Payment.objects.filter(
+    """What the booking's captured payments (card and wallet) hold now: paid less refunded."""
+    rows = Payment.objects.filter(
         booking=booking,
         status__in=[
             Payment.Status.CAPTURED,
             Payment.Status.PARTIALLY_REFUNDED,
             Payment.Status.REFUNDED,
         ],
-    ).values_list("amount", flat=True)
-    return sum(amounts, Decimal(0))
+    ).values_list("amount", "refunded_amount")
+    return sum((amount - refunded for amount, refunded in rows), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -167,18 +175,35 @@ def booking_pay(
     from b2c.services.loyalty import reward_voucher_use
     from b2c.services.wallet import wallet_create, wallet_debit
     from bookings.models import Booking
-    from bookings.services import booking_confirm
+    from bookings.services import IdempotencyKeyReused, booking_confirm
 
     if not isinstance(wallet_amount, Decimal):
         raise TypeError("Money amounts are Decimal, never float.")
     key = f"booking:{booking.pk}:{idempotency_key}"
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
-        existing = Payment.objects.filter(idempotency_key__in=[key, f"{key}:wallet"])
+        wallet_key = f"wallet-{key}"
+        existing = Payment.objects.filter(idempotency_key__in=[key, wallet_key])
         earlier = sorted(existing, key=lambda p: p.method != Payment.Method.CARD)
         if earlier:
+            from_wallet_before = sum(
+                (p.amount for p in earlier if p.method == Payment.Method.WALLET), Decimal(0)
+            )
+            if from_wallet_before != wallet_amount:
+                raise IdempotencyKeyReused()  # the key, with another wallet amount
             return PaymentResult(payment=earlier[0], created=False)
         _hold_checked(locked)
+        if locked.payments.filter(
+            method=Payment.Method.CARD,
+            status__in=[Payment.Status.PENDING, Payment.Status.UNKNOWN],
+        ).exists():
+            # Another attempt's card is being charged: paying again now could pay twice.
+            raise ApplicationError(
+                _(
+                    "A card payment for this booking is still being confirmed. Look at the "
+                    "booking again in a few minutes."
+                )
+            )
         voucher_code = voucher_code.strip().upper()
         if voucher_code:
             if locked.voucher_id is not None:
@@ -223,18 +248,25 @@ def booking_pay(
                 method=Payment.Method.WALLET,
                 amount=wallet_amount,
                 currency=locked.currency,
-                idempotency_key=f"{key}:wallet",
+                idempotency_key=wallet_key,
                 status=Payment.Status.CAPTURED,
             )
-            wallet_debit(
-                wallet=wallet,
-                amount=wallet_amount,
-                currency=locked.currency,
-                kind=WalletTransaction.Kind.BOOKING_PAYMENT,
-                idempotency_key=f"wallet-payment:{from_wallet.pk}",
-                booking=locked,
-                payment=from_wallet,
-            )
+            try:
+                wallet_debit(
+                    wallet=wallet,
+                    amount=wallet_amount,
+                    currency=locked.currency,
+                    kind=WalletTransaction.Kind.BOOKING_PAYMENT,
+                    idempotency_key=f"wallet-payment:{from_wallet.pk}",
+                    booking=locked,
+                    payment=from_wallet,
+                )
+            except ApplicationError as refused:
+                # The wallet's refusal (not enough in it) is about this form's wallet amount.
+                problems = [m for messages in refused.extra.values() for m in messages]
+                raise ApplicationError(
+                    refused.message, extra={"wallet_amount": problems or [refused.message]}
+                ) from None
         if rest == 0:
             booking_confirm(booking=locked, locked=True)
             return PaymentResult(payment=from_wallet, created=True)
@@ -321,6 +353,19 @@ def payment_refund(
     When the gateway refuses a card refund or does not answer, the refund stays owed and
     `refunds_retry` sends it again on a schedule. A repeated call returns the refund as it stands.
     """
+    with transaction.atomic():
+        refund, to_send = _refund_record(
+            payment=payment, amount=amount, reason=reason, key=key, destination=destination
+        )
+    return refunds_send([(refund, to_send)])[0]
+
+
+def _refund_record(
+    *, payment: Payment, amount: Decimal, reason: str, key: str, destination: str
+) -> tuple[Refund, bool]:
+    """Inside the caller's transaction: write what is owed. A wallet refund is credited here and
+    then; a card refund is recorded pending, scheduled, and returned with True: the caller sends
+    it after the commit (refunds_send), and `refunds_retry` sends it if the process dies first."""
     key = key or f"refund:{payment.pk}:{reason}"
     if payment.method == Payment.Method.WALLET or payment.wallet_id is not None:
         # A top-up is refunded by card only; a wallet payment only to the wallet.
@@ -330,25 +375,32 @@ def payment_refund(
             else Refund.Destination.CARD
         )
     if destination == Refund.Destination.WALLET:
-        return _refund_to_wallet(payment=payment, amount=amount, reason=reason, key=key)
+        return _refund_to_wallet(payment=payment, amount=amount, reason=reason, key=key), False
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    refund = Refund.objects.filter(idempotency_key=key).first()
+    if refund is not None:
+        return refund, False  # already recorded; the retries finish it if it is still owed
+    if locked.refunded_amount + amount > locked.amount:
+        raise ApplicationError(_("The refund is larger than what was paid."))
+    refund = Refund.objects.create(
+        payment=locked,
+        amount=amount,
+        currency=locked.currency,
+        idempotency_key=key,
+        reason=reason,
+        attempts=1,
+        next_attempt_at=timezone.now() + REFUND_IN_FLIGHT,
+    )
+    return refund, True
+
+
+def refunds_send(recorded: list[tuple[Refund, bool]]) -> list[Refund]:
+    """Make the first gateway request of each newly recorded card refund (no lock is held)."""
     now = timezone.now()
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        refund = Refund.objects.filter(idempotency_key=key).first()
-        if refund is not None:
-            return refund  # already sent; the retries finish it if it is still owed
-        if locked.refunded_amount + amount > locked.amount:
-            raise ApplicationError(_("The refund is larger than what was paid."))
-        refund = Refund.objects.create(
-            payment=locked,
-            amount=amount,
-            currency=locked.currency,
-            idempotency_key=key,
-            reason=reason,
-            attempts=1,
-            next_attempt_at=now + REFUND_IN_FLIGHT,
-        )
-    return _refund_send(refund, attempt=1, now=now)
+    return [
+        _refund_send(refund, attempt=1, now=now) if to_send else refund
+        for refund, to_send in recorded
+    ]
 
 
 def _refund_to_wallet(*, payment: Payment, amount: Decimal, reason: str, key: str) -> Refund:
@@ -611,13 +663,15 @@ def booking_refund_split(*, booking, amount: Decimal) -> list[tuple[Payment, Dec
     return [(payment, part) for payment, part in parts if part > 0]
 
 
-def booking_refund(
+def booking_refund_record(
     *, booking, amount: Decimal, reason: str, destination: str = Refund.Destination.CARD
-) -> list[Refund]:
-    """Refund `amount` of a booking to where it came from (booking_refund_split); the card's
-    part goes to the card, or to the wallet when the customer chooses `destination` wallet."""
+) -> list[tuple[Refund, bool]]:
+    """Inside the caller's transaction: record the refund of `amount` of a booking, split back to
+    where it came from (booking_refund_split); the card's part goes to the card, or to the
+    wallet when the customer chooses `destination` wallet. Send the result with refunds_send
+    after the commit."""
     return [
-        payment_refund(
+        _refund_record(
             payment=payment,
             amount=part,
             reason=reason,
@@ -626,6 +680,17 @@ def booking_refund(
         )
         for payment, part in booking_refund_split(booking=booking, amount=amount)
     ]
+
+
+def booking_refund(
+    *, booking, amount: Decimal, reason: str, destination: str = Refund.Destination.CARD
+) -> list[Refund]:
+    """Record and send a booking's refund (booking_refund_record, then refunds_send)."""
+    with transaction.atomic():
+        recorded = booking_refund_record(
+            booking=booking, amount=amount, reason=reason, destination=destination
+        )
+    return refunds_send(recorded)
 
 
 def payments_reconcile(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> dict[str, int]:

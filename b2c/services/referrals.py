@@ -26,6 +26,7 @@ from b2c.models import (
     AffiliatePartner,
     Customer,
     CustomerReferral,
+    CustomerWallet,
     ReferralProgram,
     SavedPaymentMethod,
     WalletTransaction,
@@ -180,7 +181,11 @@ def referral_booking_completed(*, booking) -> CustomerReferral | None:
         return None
     referral_id, referrer_id = pending
     with transaction.atomic():
-        # The referrer first, then the referral: every completion takes them in this order.
+        # Locks in Safar's order: wallets before customer rows (a booking paid from the wallet
+        # locks the wallet, then the customer for its points), both wallets in key order. Then
+        # the referrer, then the referral: every completion takes them in this order.
+        wallets = CustomerWallet.objects.filter(customer_id__in=[referrer_id, booking.customer_id])
+        list(wallets.select_for_update().order_by("pk").values_list("pk", flat=True))
         Customer.objects.select_for_update().get(pk=referrer_id)
         referral = (
             # Only the referral's row: a plain FOR UPDATE would also lock the joined programme

@@ -936,7 +936,7 @@ def test_the_schema_documents_the_booking_api(client):
     payment = paths["/api/v1/bookings/{booking_id}/payments/"]["post"]
     [header] = [p for p in payment["parameters"] if p["in"] == "header"]
     assert (header["name"], header["required"]) == ("Idempotency-Key", True)
-    assert set(payment["responses"]) == {"200", "201", "202", "400", "402", "404", "409"}
+    assert set(payment["responses"]) == {"200", "201", "202", "400", "402", "404", "409", "422"}
     hold = paths["/api/v1/bookings/"]["post"]
     [header] = [p for p in hold["parameters"] if p["in"] == "header"]
     assert (header["name"], header.get("required", False)) == ("Idempotency-Key", False)

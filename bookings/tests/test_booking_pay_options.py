@@ -238,11 +238,12 @@ def test_cancelling_a_voucher_booking_refunds_the_paid_share_and_gives_the_point
     booking_pay(booking=booking, idempotency_key="k1", card=card(), voucher_code=used.code)
 
     quote = booking_cancel_quote(booking=booking)
-    # The fares' rules return 450 of 500; 475 of the 500 was paid: 450 × 475 / 500.
-    assert (quote.refund, quote.voucher_points) == (Decimal("427.50"), 2000)
+    # The fares' rules return 450 of 500: the voucher's 25 comes back as its 2,000 points,
+    # the other 425 as money.
+    assert (quote.refund, quote.voucher_points) == (Decimal("425.00"), 2000)
     booking_cancel(booking=booking, quote_token=quote.token)
 
-    assert SandboxCharge.objects.get().refunded == Decimal("427.500")
+    assert SandboxCharge.objects.get().refunded == Decimal("425.000")
     assert CustomerReward.objects.get(pk=used.pk).state == CustomerReward.State.CANCELLED
     back = LoyaltyTransaction.objects.get(kind=LoyaltyTransaction.Kind.REVERSE)
     assert (back.points, back.customer_id) == (2000, customer.pk)
@@ -264,3 +265,33 @@ def test_an_expired_hold_frees_its_voucher_for_another_booking(customer, fare):
     assert CustomerReward.objects.get(pk=used.pk).state == CustomerReward.State.ISSUED
     expired = Booking.objects.get(pk=booking.pk)
     assert (expired.voucher_id, expired.discount_total) == (None, Decimal("0.000"))
+
+
+@freeze_time(NOW)
+def test_a_voucher_on_a_non_refundable_fare_comes_back_as_points_only(customer, program):
+    flight_with_fare("DXB", "LHR", DEPARTURE, seats=5, number=7)  # 400 + 100, non-refundable
+    loyalty_points_grant(customer=customer, points=2000, reason="Welcome", idempotency_key="w")
+    reward = Reward.objects.create(
+        name="USD 100 off", kind=Reward.Kind.DISCOUNT_VOUCHER, points_cost=2000,
+        value_amount=Decimal(100), value_currency="USD",
+    )  # fmt: skip
+    used = reward_redeem(customer=customer, reward_id=reward.pk, idempotency_key="r1")
+    booking = hold(customer, offer_for("DXB", "LHR", DAY))
+    booking_pay(
+        booking=booking, idempotency_key="k1", card=card(),
+        voucher_code=used.customer_reward.code,
+    )  # fmt: skip
+    assert SandboxCharge.objects.get().amount == Decimal("400.000")
+
+    quote = booking_cancel_quote(booking=booking)
+    # The rules return the 100 of taxes; the voucher paid 100 of the fare: its points come
+    # back, and no money (the fare of 400 is kept, as the fare says).
+    assert (quote.refund, quote.fees, quote.voucher_points) == (
+        Decimal("0.00"),
+        Decimal("400.00"),
+        2000,
+    )
+    booking_cancel(booking=booking, quote_token=quote.token)
+
+    assert SandboxCharge.objects.get().refunded == Decimal("0.000")
+    assert Customer.objects.get(pk=customer.pk).points_balance == 2000

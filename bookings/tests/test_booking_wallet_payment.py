@@ -123,7 +123,7 @@ def test_the_wallet_alone_pays_and_confirms(customer, fare):
         ("600.00", "500.01", False, "wallet_amount"),  # more than the booking needs
         ("600.00", "10.001", True, "wallet_amount"),  # finer than a cent
         ("600.00", "-1", True, "wallet_amount"),
-        ("100.00", "150.00", True, "amount"),  # more than the wallet holds
+        ("100.00", "150.00", True, "wallet_amount"),  # more than the wallet holds
         ("600.00", "200.00", False, "card"),  # the rest needs a card
     ],
 )
@@ -285,3 +285,91 @@ def test_a_trip_completes_once_its_last_flight_has_landed(customer, fare):
     assert Booking.objects.get(pk=booking.pk).completed_at == dt.datetime(
         2030, 3, 10, 11, 41, tzinfo=dt.UTC
     )
+
+
+@freeze_time(NOW)
+def test_a_second_attempt_waits_while_a_card_charge_is_unconfirmed(customer, fare):
+    fund(customer, "200.00")
+    booking = hold(customer, offer_for("DXB", "LHR", DAY))
+    # Charged, then the gateway times out: the payment's outcome is unknown for now.
+    first = booking_pay(booking=booking, idempotency_key="k1", card=card("4000000000000119"))
+    assert first.payment.status == Payment.Status.UNKNOWN
+    before = state(customer, booking)
+
+    with pytest.raises(ApplicationError) as refused:
+        booking_pay(
+            booking=booking, idempotency_key="k2", card=card(), wallet_amount=Decimal("200")
+        )
+
+    assert "still being confirmed" in refused.value.message
+    assert state(customer, booking) == before
+
+
+@freeze_time(NOW)
+def test_a_card_capture_beyond_what_is_due_is_refunded_at_once(customer, fare):
+    """Whatever the route to it, a booking never keeps more than it costs."""
+    from payments.services import _settle
+
+    booking = hold(customer, offer_for("DXB", "LHR", DAY))
+    booking_pay(booking=booking, idempotency_key="k1", card=card())
+    late = Payment.objects.create(
+        booking=booking, method=Payment.Method.CARD, amount=Decimal("120.00"), currency="USD",
+        idempotency_key="late",
+    )  # fmt: skip
+    charge = SandboxCharge.objects.create(
+        charge_id="ch_late", idempotency_key="late", card_token=card().token,
+        amount=Decimal("120.00"), currency="USD", status="captured",
+    )  # fmt: skip
+
+    _settle(late, charge_id=charge.charge_id)
+
+    late.refresh_from_db()
+    assert (late.status, late.refunded_amount) == (Payment.Status.REFUNDED, Decimal("120.000"))
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
+
+
+@freeze_time(NOW)
+def test_the_same_key_with_another_wallet_amount_is_refused(customer, fare):
+    fund(customer, "300.00")
+    booking = hold(customer, offer_for("DXB", "LHR", DAY))
+    booking_pay(booking=booking, idempotency_key="k1", card=card(), wallet_amount=Decimal("100"))
+
+    from bookings.services import IdempotencyKeyReused
+
+    with pytest.raises(IdempotencyKeyReused):
+        booking_pay(
+            booking=booking, idempotency_key="k1", card=card(), wallet_amount=Decimal("300")
+        )
+    assert balance(customer) == Decimal("200.000")
+
+
+@freeze_time(NOW)
+def test_a_crash_after_cancelling_leaves_the_card_refund_owed_and_the_retry_sends_it(
+    customer, fare, monkeypatch
+):
+    import payments.services
+    from payments.services import refunds_retry
+
+    fund(customer, "200.00")
+    booking = hold(customer, offer_for("DXB", "LHR", DAY))
+    booking_pay(booking=booking, idempotency_key="k1", card=card(), wallet_amount=Decimal("200"))
+    quote = booking_cancel_quote(booking=booking)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(payments.services, "_refund_send", crash)
+    with pytest.raises(RuntimeError):
+        booking_cancel(booking=booking, quote_token=quote.token)
+    monkeypatch.undo()
+
+    # Committed with the cancellation: the wallet's part credited, the card's part owed.
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CANCELLED
+    assert balance(customer) == Decimal("180.000")
+    owed = Refund.objects.get(destination=Refund.Destination.CARD)
+    assert (owed.status, owed.amount) == (Refund.Status.PENDING, Decimal("270.000"))
+
+    with freeze_time("2030-03-01 09:06:00"):
+        assert refunds_retry() == {"refunded": 1, "retrying": 0, "given_up": 0}
+    assert SandboxCharge.objects.get().refunded == Decimal("270.000")
+    assert Booking.objects.get(pk=booking.pk).refunded_total == Decimal("450.000")
