@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from b2c.models import CustomerWallet, WalletTransaction
+from b2c.models import CustomerWallet, SavedPaymentMethod, WalletTransaction
 from b2c.services.wallet import wallet_adjust
 from core.exceptions import ApplicationError
 
@@ -151,4 +151,25 @@ class WalletTransactionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SavedPaymentMethod)
+class SavedPaymentMethodAdmin(admin.ModelAdmin):
+    """Customers' saved cards as the customer sees them. Staff may remove one (a customer's
+    request, a compromised card); the gateway token and fingerprint are never shown."""
+
+    list_display = ("customer", "brand", "last4", "exp_month", "exp_year", "holder_name",
+                    "is_default", "created_at")  # fmt: skip
+    list_filter = ("brand", "is_default")
+    search_fields = ("customer__user__email", "last4", "holder_name")
+    list_select_related = ("customer__user",)
+    fields = ("customer", "brand", "last4", "exp_month", "exp_year", "holder_name", "is_default",
+              "created_at", "updated_at")  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -20,6 +20,7 @@ from b2c.models import (
 )
 from b2c.selectors.customer import customer_for_user
 from b2c.services import customer as customer_services
+from b2c.services.loyalty import loyalty_points_grant
 from flights.models import Airline
 from flights.schedule import schedule_generate
 from flights.services import airlines_load, airports_load
@@ -223,6 +224,13 @@ class Command(BaseCommand):
                     "gender": "female",
                 },
             )
+        # Enough points to redeem a reward at once (earned points wait until a trip is flown).
+        loyalty_points_grant(
+            customer=customer,
+            points=1500,
+            reason="Welcome to Safar Rewards (demo)",
+            idempotency_key=f"demo:welcome-points:{customer.pk}",
+        )
         if not FrequentFlyerNumber.objects.filter(customer=customer).exists():
             customer_services.frequent_flyer_number_add(
                 customer=customer, airline=Airline.objects.get(iata_code="EK"), number="EK123456789"

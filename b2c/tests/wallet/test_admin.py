@@ -111,3 +111,23 @@ def test_customers_and_staff_without_the_permission_cannot_adjust(client, wallet
     assert as_customer.url.startswith(reverse("admin:login"))
     assert as_staff.status_code == 403
     assert snapshot(wallet) == before
+
+
+def test_staff_see_saved_cards_without_their_token(admin_client):
+    from b2c.models import SavedPaymentMethod
+    from b2c.services.wallet import payment_method_add
+    from core.testing.factories import CustomerFactory
+
+    card = payment_method_add(
+        customer=CustomerFactory(), number="4242424242424242", exp_month=12, exp_year=2031,
+        cvc="123", holder_name="Layla Rahman",
+    )  # fmt: skip
+
+    listing = admin_client.get("/admin/b2c/savedpaymentmethod/").content.decode()
+    detail = admin_client.get(f"/admin/b2c/savedpaymentmethod/{card.pk}/change/")
+
+    assert "Layla Rahman" in listing and "4242" in listing
+    assert detail.status_code == 200
+    assert card.token not in detail.content.decode() and card.fingerprint not in listing
+    assert admin_client.post(f"/admin/b2c/savedpaymentmethod/{card.pk}/delete/", {"post": "yes"})
+    assert not SavedPaymentMethod.objects.filter(pk=card.pk).exists()
