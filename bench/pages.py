@@ -28,6 +28,9 @@ from django.test import Client  # noqa: E402
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 COMPANIONS = 8
+WALLET_ENTRIES = 200
+POINT_LOTS = 50
+REWARDS = 6
 
 
 def seed():
@@ -46,7 +49,36 @@ def seed():
         frequent_flyer_number_add(
             customer=customer, airline=airline, number=f"EK{i:08d}", companion=companion
         )
+    seed_money(customer)
     return user
+
+
+def seed_money(customer):
+    """A wallet with a long history, points in many lots, a rewards catalogue."""
+    from decimal import Decimal
+
+    from b2c.models import LoyaltyProgram, Reward
+    from b2c.services.loyalty import loyalty_points_grant
+    from b2c.services.wallet import wallet_credit
+
+    for i in range(WALLET_ENTRIES):
+        wallet_credit(
+            wallet=customer.wallet, amount=Decimal("12.50"), kind="cashback",
+            idempotency_key=f"bench-{i}",
+        )  # fmt: skip
+    LoyaltyProgram.objects.create(
+        name="Safar Rewards", currency="USD", points_per_unit=Decimal(1),
+        silver_threshold=2000, gold_threshold=5000, platinum_threshold=10000,
+    )  # fmt: skip
+    for i in range(POINT_LOTS):
+        loyalty_points_grant(
+            customer=customer, points=100, reason="bench", idempotency_key=f"bench-lot-{i}"
+        )
+    for i in range(REWARDS):
+        Reward.objects.create(
+            name=f"Reward {i}", kind="lounge_pass", points_cost=1000 * (i + 1), stock=10,
+            translations={"ar": {"name": f"مكافأة {i}", "description": ""}},
+        )  # fmt: skip
 
 
 def timed(client, url, n):
@@ -78,6 +110,10 @@ def main():
             ("/dashboard/ signed in", signed_in, "/dashboard/"),
             (f"/profile/ signed in, {COMPANIONS} companions", signed_in, "/profile/"),
             ("GET /api/v1/customer/companions/", signed_in, "/api/v1/customer/companions/"),
+            (f"/wallet/ signed in, {WALLET_ENTRIES} entries", signed_in, "/wallet/"),
+            ("GET /api/v1/wallet/transactions/", signed_in, "/api/v1/wallet/transactions/"),
+            (f"/loyalty/ signed in, {POINT_LOTS} lots", signed_in, "/loyalty/"),
+            (f"/rewards/ signed in, {REWARDS} rewards", signed_in, "/rewards/"),
         ]
         for _, client, url in targets:  # warm up templates, caches, connections
             timed(client, url, 5)
