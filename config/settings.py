@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -315,6 +316,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-holds": {"task": "bookings.tasks.expire_holds", "schedule": 60.0},
     "complete-flown-trips": {"task": "bookings.tasks.complete_trips", "schedule": 900.0},
+    "relay-outbox": {"task": "notifications.tasks.outbox_relay", "schedule": 60.0},
     "reconcile-payments": {"task": "payments.tasks.reconcile", "schedule": 300.0},
     "retry-refunds": {"task": "payments.tasks.retry_refunds", "schedule": 300.0},
     "refresh-exchange-rates": {

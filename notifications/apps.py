@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class NotificationsConfig(AppConfig):
-    """Emails (sent by Celery tasks); in-app notifications and preferences come with alerts."""
+    """In-app notifications, preferences per kind and channel, the outbox, and emails."""
 
     name = "notifications"

@@ -35,3 +35,19 @@ def booking_confirmation_send(self, *, booking_id: int) -> None:
     from notifications.services import booking_confirmation_email
 
     booking_confirmation_email(booking_id=booking_id)
+
+
+@shared_task(acks_late=True)
+def outbox_deliver(*, message_id: int) -> str:
+    """Deliver one outbox message (queued after the commit that wrote it)."""
+    from notifications.services import outbox_deliver as deliver
+
+    return deliver(message_id=message_id)
+
+
+@shared_task
+def outbox_relay() -> dict:
+    """Deliver due outbox messages the queue missed or that wait for a retry (every minute)."""
+    from notifications.services import outbox_relay as relay
+
+    return relay()

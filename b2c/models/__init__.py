@@ -1,3 +1,4 @@
+from b2c.models.alerts import PriceAlert, PriceAlertCheck
 from b2c.models.customer import (
     Customer,
     CustomerActivity,
@@ -20,6 +21,7 @@ from b2c.models.referrals import (
     ReferralProgram,
 )
 from b2c.models.wallet import CustomerWallet, SavedPaymentMethod, WalletTransaction
+from b2c.models.wishlist import FavoriteAirline, FavoriteDestination, Wishlist, WishlistItem
 
 __all__ = [
     "AffiliateClick",
@@ -29,6 +31,8 @@ __all__ = [
     "CustomerReward",
     "LoyaltyProgram",
     "LoyaltyTransaction",
+    "PriceAlert",
+    "PriceAlertCheck",
     "ReferralProgram",
     "Reward",
     "TierBenefit",
@@ -36,8 +40,12 @@ __all__ = [
     "CustomerActivity",
     "CustomerProfile",
     "CustomerWallet",
+    "FavoriteAirline",
+    "FavoriteDestination",
     "FrequentFlyerNumber",
     "SavedPaymentMethod",
     "TravelCompanion",
     "WalletTransaction",
+    "Wishlist",
+    "WishlistItem",
 ]
