@@ -1,4 +1,10 @@
-from b2c.models.alerts import PriceAlert, PriceAlertCheck
+from b2c.models.alerts import (
+    NewsletterIssue,
+    NewsletterSubscription,
+    NewsletterTopic,
+    PriceAlert,
+    PriceAlertCheck,
+)
 from b2c.models.customer import (
     Customer,
     CustomerActivity,
@@ -31,6 +37,9 @@ __all__ = [
     "CustomerReward",
     "LoyaltyProgram",
     "LoyaltyTransaction",
+    "NewsletterIssue",
+    "NewsletterSubscription",
+    "NewsletterTopic",
     "PriceAlert",
     "PriceAlertCheck",
     "ReferralProgram",

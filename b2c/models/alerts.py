@@ -127,3 +127,67 @@ class PriceAlertCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.checked_at:%Y-%m-%d %H:%M} {self.price}"
+
+
+class NewsletterTopic(models.TextChoices):
+    DEALS = "deals", _("Fare deals")
+    DESTINATIONS = "destinations", _("Destination ideas")
+    NEWS = "news", _("Safar news")
+
+
+def newsletter_topics_default() -> list[str]:
+    return [NewsletterTopic.DEALS, NewsletterTopic.DESTINATIONS, NewsletterTopic.NEWS]
+
+
+class NewsletterSubscription(TimeStampedModel):
+    """An email address that asked for the newsletter: active once its link is confirmed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        ACTIVE = "active", _("Subscribed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    email = models.EmailField(_("email"), unique=True)
+    customer = models.OneToOneField(
+        "b2c.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="newsletter_subscription",
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    topics = models.JSONField(_("topics"), default=newsletter_topics_default)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "b2c_newsletter_subscription"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("newsletter subscription")
+        verbose_name_plural = _("newsletter subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.state})"
+
+
+class NewsletterIssue(TimeStampedModel):
+    """A newsletter staff write and send to the active subscribers of its topic."""
+
+    topic = models.CharField(_("topic"), max_length=20, choices=NewsletterTopic.choices)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("text"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        db_table = "b2c_newsletter_issue"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
+
+    def __str__(self) -> str:
+        return self.subject
