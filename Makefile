@@ -56,6 +56,8 @@ bench: $(STAMP) var messages
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search.py || exit 1; echo; \
 	  echo "## Booking throughput (in process)"; echo; \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/booking.py || exit 1; echo; \
+	  echo "## Price alerts (in process)"; echo; \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/alerts.py || exit 1; echo; \
 	  echo "## Search under load (gunicorn + wrk on loopback)"; echo; \
 	  $(PY) bench/load.py || exit 1; \
 	} > docs/benchmarks.md.new && mv docs/benchmarks.md.new docs/benchmarks.md && cat docs/benchmarks.md

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from b2c.models import Customer, CustomerActivity, LoyaltyTransaction
 from b2c.selectors.referrals import referral_code_from_request
+from b2c.services.alerts import price_alerts_join_customer
 from b2c.services.customer import (
     customer_activity_record_for_user,
     customer_create_for_user,
@@ -84,3 +85,9 @@ def record_logged_in(sender, request, user, **kwargs):
     customer_activity_record_for_user(
         user=user, kind=CustomerActivity.Kind.LOGGED_IN, request=request
     )
+
+
+@receiver(account_signals.user_signed_up, dispatch_uid="b2c_price_alerts_on_signup")
+@receiver(account_signals.email_confirmed, dispatch_uid="b2c_price_alerts_on_email_confirmed")
+def join_visitor_price_alerts(sender, request, user=None, email_address=None, **kwargs):
+    price_alerts_join_customer(customer=(user or email_address.user).customer)

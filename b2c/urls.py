@@ -1,6 +1,15 @@
 from django.urls import path
 
-from b2c.views import customer_views, loyalty_views, referral_views, site_views, wallet_views
+from b2c.views import (
+    alert_views,
+    customer_views,
+    loyalty_views,
+    newsletter_views,
+    referral_views,
+    site_views,
+    wallet_views,
+    wishlist_views,
+)
 
 app_name = "b2c"
 
@@ -56,5 +65,93 @@ urlpatterns = [
         "wallet/cards/<int:method_id>/delete/",
         wallet_views.PaymentMethodDeleteView.as_view(),
         name="card-delete",
+    ),
+    path("wishlists/", wishlist_views.WishlistListView.as_view(), name="wishlists"),
+    path("wishlists/save/", wishlist_views.WishlistSaveView.as_view(), name="wishlist-save"),
+    path("wishlists/shared/<str:token>/", wishlist_views.wishlist_shared, name="wishlist-shared"),
+    path(
+        "wishlists/<int:wishlist_id>/", wishlist_views.WishlistDetailView.as_view(), name="wishlist"
+    ),
+    path(
+        "wishlists/<int:wishlist_id>/rename/",
+        wishlist_views.WishlistRenameView.as_view(),
+        name="wishlist-rename",
+    ),
+    path(
+        "wishlists/<int:wishlist_id>/share/",
+        wishlist_views.WishlistShareView.as_view(),
+        name="wishlist-share",
+    ),
+    path(
+        "wishlists/<int:wishlist_id>/delete/",
+        wishlist_views.WishlistDeleteView.as_view(),
+        name="wishlist-delete",
+    ),
+    path(
+        "wishlists/<int:wishlist_id>/items/<int:item_id>/remove/",
+        wishlist_views.WishlistItemRemoveView.as_view(),
+        name="wishlist-item-remove",
+    ),
+    path(
+        "wishlists/<int:wishlist_id>/items/<int:item_id>/move/",
+        wishlist_views.WishlistItemMoveView.as_view(),
+        name="wishlist-item-move",
+    ),
+    path(
+        "wishlists/<int:wishlist_id>/items/<int:item_id>/target/",
+        wishlist_views.WishlistItemTargetView.as_view(),
+        name="wishlist-item-target",
+    ),
+    path("favourites/", wishlist_views.FavouritesView.as_view(), name="favourites"),
+    path(
+        "favourites/airlines/<int:favourite_id>/score/",
+        wishlist_views.FavouriteAirlineScoreView.as_view(),
+        name="favourite-airline-score",
+    ),
+    path(
+        "favourites/airlines/<int:favourite_id>/remove/",
+        wishlist_views.FavouriteRemoveView.as_view(kind="airline"),
+        name="favourite-airline-remove",
+    ),
+    path(
+        "favourites/destinations/<int:favourite_id>/remove/",
+        wishlist_views.FavouriteRemoveView.as_view(kind="destination"),
+        name="favourite-destination-remove",
+    ),
+    path("alerts/", alert_views.AlertListView.as_view(), name="alerts"),
+    path("alerts/new/", alert_views.VisitorAlertView.as_view(), name="alert-new"),
+    path("alerts/confirm/<str:token>/", alert_views.alert_confirm, name="alert-confirm"),
+    path("alerts/stop/<str:token>/", alert_views.AlertStopView.as_view(), name="alert-stop"),
+    path("alerts/<int:alert_id>/", alert_views.AlertDetailView.as_view(), name="alert-detail"),
+    path(
+        "alerts/<int:alert_id>/pause/",
+        alert_views.AlertActionView.as_view(action="pause"),
+        name="alert-pause",
+    ),
+    path(
+        "alerts/<int:alert_id>/resume/",
+        alert_views.AlertActionView.as_view(action="resume"),
+        name="alert-resume",
+    ),
+    path(
+        "alerts/<int:alert_id>/delete/",
+        alert_views.AlertActionView.as_view(action="delete"),
+        name="alert-delete",
+    ),
+    path("newsletter/", newsletter_views.NewsletterView.as_view(), name="newsletter"),
+    path(
+        "newsletter/preferences/",
+        newsletter_views.NewsletterPreferencesView.as_view(),
+        name="newsletter-preferences",
+    ),
+    path(
+        "newsletter/confirm/<str:token>/",
+        newsletter_views.newsletter_confirm_view,
+        name="newsletter-confirm",
+    ),
+    path(
+        "newsletter/unsubscribe/<str:token>/",
+        newsletter_views.NewsletterUnsubscribeView.as_view(),
+        name="newsletter-unsubscribe",
     ),
 ]

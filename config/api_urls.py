@@ -3,11 +3,15 @@
 from django.urls import include, path
 
 from accounts.api import AuthTokenApi
+from b2c.api.alerts import urlpatterns as alerts_urlpatterns
 from b2c.api.customer import urlpatterns as customer_urlpatterns
 from b2c.api.loyalty import urlpatterns as loyalty_urlpatterns
+from b2c.api.newsletter import urlpatterns as newsletter_urlpatterns
 from b2c.api.referrals import urlpatterns as referrals_urlpatterns
 from b2c.api.wallet import urlpatterns as wallet_urlpatterns
+from b2c.api.wishlist import urlpatterns as wishlist_urlpatterns
 from flights.api import urlpatterns as flights_urlpatterns
+from notifications.api import urlpatterns as notifications_urlpatterns
 
 urlpatterns = [
     path("auth/token/", AuthTokenApi.as_view(), name="api-auth-token"),
@@ -15,6 +19,10 @@ urlpatterns = [
     path("", include((loyalty_urlpatterns, "loyalty-api"))),
     path("", include((referrals_urlpatterns, "referrals-api"))),
     path("", include((wallet_urlpatterns, "wallet-api"))),
+    path("", include((alerts_urlpatterns, "alerts-api"))),
+    path("", include((notifications_urlpatterns, "notifications-api"))),
+    path("", include((wishlist_urlpatterns, "wishlist-api"))),
+    path("", include((newsletter_urlpatterns, "newsletter-api"))),
     path("flights/", include((flights_urlpatterns, "flights-api"))),
     path("bookings/", include(("bookings.api", "bookings-api"))),
 ]

@@ -25,6 +25,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="USD")
 REDIS_URL = env("REDIS_URL", default="")
+# The site's own address, for links in emails (confirmation, unsubscribe, price alerts).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Days a referral code (/r/<code>/) and an affiliate click (/go/<partner>/) are remembered.
 AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
 
@@ -300,7 +302,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries"},
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "PriceAlertStateEnum": "b2c.models.alerts.PriceAlert.State",
+    },
 }
 
 # Celery: eager in the quickstart (no REDIS_URL), a real worker through Redis otherwise.
@@ -329,7 +334,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "b2c.tasks.loyalty.expire_customer_rewards",
         "schedule": 86400.0,
     },
+    "check-price-alerts": {"task": "b2c.tasks.alerts.check_price_alerts", "schedule": 1800.0},
 }
+
+# Open price alerts (b2c.PriceAlert) a customer, or a visitor's email, may have at once.
+PRICE_ALERTS_PER_CUSTOMER = env.int("PRICE_ALERTS_PER_CUSTOMER", default=20)
 
 # Who answers flight searches (flights.search.Supplier): the embedded inventory by default.
 FLIGHT_SUPPLIER = env("FLIGHT_SUPPLIER", default="flights.search.LocalInventorySupplier")

@@ -21,6 +21,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("notifications/", include("notifications.urls")),
     path("", include("flights.urls")),
     path("", include("bookings.urls")),
     path("", include("b2c.urls")),

@@ -1,6 +1,7 @@
 """The flight search page, airport suggestions for its fields, and choosing an offer."""
 
 import zoneinfo
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from b2c.selectors.customer import customer_currency
+from b2c.selectors.wishlist import favorite_airline_scores, offers_ranked_for
 from core.exceptions import ApplicationError
 from flights import selectors
 from flights.forms import SORT_CHOICES, FlightSearchForm
@@ -51,6 +53,12 @@ def search(request):
     except ApplicationError as exc:  # no exchange rate for the currency asked for
         form.add_error("currency", exc.message)
         return render(request, "flights/search.html", context, status=400)
+    if request.user.is_authenticated and form.sort_order() == "price":
+        # Among equal prices, the customer's favourite airlines first (b2c.selectors.wishlist).
+        # Signed-in pages are never cached, so visitors' cached page is not affected.
+        scores = favorite_airline_scores(user=request.user)
+        if scores:
+            results = replace(results, offers=offers_ranked_for(results.offers, scores))
     page = Paginator(results.offers, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     form.offer_airlines(results.airlines)
     context.update(

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
@@ -169,7 +170,9 @@ class EmailContent:
     headers: dict[str, str] | None = None
 
 
-def email_render(*, template: str, context: dict, language: str, subject: str) -> EmailContent:
+def email_render(
+    *, template: str, context: dict, language: str, subject: "str | Promise"
+) -> EmailContent:
     """Render `<template>.txt` and `<template>.html` and the subject in `language`. `subject` is
     a msgid (gettext_lazy or a plain string to translate) formatted with `context`."""
     from django.template.loader import render_to_string
@@ -224,31 +227,46 @@ def outbox_deliver(*, message_id: int, now: dt.datetime | None = None) -> str:
         _deliver(message)
     except Exception as exc:  # noqa: BLE001 - any failure is retried, then given up
         failed = message.attempts > len(OUTBOX_RETRY_DELAYS)
-        ours.update(
-            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
+        status = OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING
+        recorded = ours.update(
+            status=status,
             next_attempt_at=None if failed else now + OUTBOX_RETRY_DELAYS[message.attempts - 1],
             last_error=f"{type(exc).__name__}: {exc}"[:300],
         )
         logger.warning(
             "Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc
         )
-        return OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING
-    ours.update(
+        return status if recorded else _status(message.pk)
+    recorded = ours.update(
         status=OutboxMessage.Status.SENT,
         next_attempt_at=None,
         sent_at=timezone.now(),
         last_error="",
     )
-    return OutboxMessage.Status.SENT
+    return OutboxMessage.Status.SENT if recorded else _status(message.pk)
+
+
+def _status(message_id: int) -> str:
+    """The status another worker recorded after this one lost its claim."""
+    from notifications.models import OutboxMessage
+
+    logger.warning("Outbox message %s: claim lost to another worker after its lease.", message_id)
+    return OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).get()
 
 
 def _deliver(message) -> None:
     from django.conf import settings
+    from django.contrib.auth import get_user_model
 
     from notifications.models import Notification
 
     payload = message.payload
     if message.channel == "in_app":
+        if not get_user_model().objects.filter(pk=payload["user"]).exists():
+            # Deleted since (their notifications went with them): nothing to deliver, and
+            # nothing to retry for the next 15 hours.
+            logger.info("Outbox message %s: user %s is gone.", message.pk, payload["user"])
+            return
         Notification.objects.get_or_create(
             user_id=payload["user"],
             dedupe_key=payload["dedupe_key"],
@@ -273,13 +291,17 @@ def outbox_relay(*, now: dt.datetime | None = None) -> dict[str, int]:
     Safe to run beside the workers: each message is claimed once per lease."""
     from notifications.models import OutboxMessage
 
+    given = now
     now = now or timezone.now()
     done = {"sent": 0, "pending": 0, "failed": 0}
     due = OutboxMessage.objects.filter(
         status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
     ).order_by("next_attempt_at", "pk")
     for message_id in list(due.values_list("pk", flat=True)[:OUTBOX_BATCH]):
-        status = outbox_deliver(message_id=message_id, now=now)
+        # Each claim's lease starts when that message is taken, not when the pass began: after
+        # a few slow sends, a lease counted from the start would already be over, and the next
+        # pass (a minute later) would send the same message again.
+        status = outbox_deliver(message_id=message_id, now=given)
         done[status if status in done else "pending"] += 1
     return done
 

@@ -1,1 +1,9 @@
-from b2c.admin import customer, loyalty, referrals, wallet  # noqa: F401
+from b2c.admin import (  # noqa: F401
+    alerts,
+    customer,
+    loyalty,
+    newsletter,
+    referrals,
+    wallet,
+    wishlist,
+)

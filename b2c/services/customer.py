@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from b2c.models import (
@@ -219,8 +220,25 @@ def customer_account_delete(*, customer: Customer) -> Customer:
     from django.contrib.contenttypes.models import ContentType
     from rest_framework.authtoken.models import Token
 
+    from b2c.models import (
+        FavoriteAirline,
+        FavoriteDestination,
+        NewsletterSubscription,
+        PriceAlert,
+        Wishlist,
+    )
+    from notifications.models import Notification, NotificationPreference
+
     customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
     user = customer.user
+    # What the customer kept or asked for under their address goes with it.
+    NewsletterSubscription.objects.filter(
+        Q(customer=customer) | Q(email__iexact=user.email)
+    ).delete()
+    for model in (PriceAlert, Wishlist, FavoriteDestination, FavoriteAirline):
+        model.objects.filter(customer=customer).delete()
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
     # Sign-in records keyed on the address (django-axes) are personal data too.
     AccessAttempt.objects.filter(username__iexact=user.email).delete()
     AccessLog.objects.filter(username__iexact=user.email).delete()

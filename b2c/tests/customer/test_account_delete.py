@@ -89,3 +89,36 @@ def test_password_guesses_on_the_delete_page_are_throttled(customer_client, cust
     assert with_right_password.status_code == 429
     customer.user.refresh_from_db()
     assert customer.user.is_active
+
+
+def test_deleting_the_account_erases_wishlists_alerts_newsletter_and_notifications(db):
+    import datetime as dt
+    from decimal import Decimal
+
+    from b2c.models import NewsletterSubscription, PriceAlert, Wishlist
+    from core.testing.factories import CustomerFactory
+    from core.testing.inventory import airport
+    from notifications.models import Notification
+
+    customer = CustomerFactory()
+    email = customer.user.email
+    Wishlist.objects.create(customer=customer, name="Summer")
+    PriceAlert.objects.create(
+        customer=customer, origin=airport("DXB"), destination=airport("LHR"),
+        date_from=dt.date(2030, 3, 1), date_to=dt.date(2030, 3, 5), cabin="economy",
+        currency="USD", target_price=Decimal("300"),
+    )  # fmt: skip
+    NewsletterSubscription.objects.create(email=email.upper(), state="active")
+    Notification.objects.create(user=customer.user, kind="account", title="Hi", dedupe_key="k")
+    other = CustomerFactory()
+    Wishlist.objects.create(customer=other, name="Mine")
+
+    from b2c.services.customer import customer_account_delete
+
+    customer_account_delete(customer=customer)
+
+    assert not Wishlist.objects.filter(customer=customer).exists()
+    assert not PriceAlert.objects.filter(customer=customer).exists()
+    assert not NewsletterSubscription.objects.filter(email__iexact=email).exists()
+    assert not Notification.objects.filter(user=customer.user).exists()
+    assert Wishlist.objects.filter(customer=other).count() == 1

@@ -50,5 +50,6 @@ def test_profile_page_query_budget(client, customer, airline, settings):
     add_companions(customer, airline, 5)
 
     # session, user, customer with profile, companions, numbers with airline, airlines for the
-    # form, companions for the form, and the session save (savepoint, update, release)
-    assert queries_for(client, "/profile/") == 10
+    # form, companions for the form, the header's unread notifications, and the session save
+    # (savepoint, update, release)
+    assert queries_for(client, "/profile/") == 11
