@@ -45,5 +45,6 @@ def test_the_page_of_a_subscribed_customer_has_a_fixed_query_budget(
     assert "Save my newsletter settings" in response.content.decode()
     # session, user, customer, the linked subscription (else also the verified addresses and
     # the subscription of one of them), the unread count in the header, and the session save
-    # (savepoint, update, release)
-    assert len(captured) == budget
+    # (savepoint, update, release); one fewer when sessions are cached in Redis (CI's
+    # PostgreSQL pass), so the budget is a ceiling.
+    assert len(captured) <= budget
