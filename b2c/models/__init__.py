@@ -4,6 +4,7 @@ from b2c.models.alerts import (
     NewsletterTopic,
     PriceAlert,
     PriceAlertCheck,
+    TravelAlert,
 )
 from b2c.models.customer import (
     Customer,
@@ -53,6 +54,7 @@ __all__ = [
     "FavoriteDestination",
     "FrequentFlyerNumber",
     "SavedPaymentMethod",
+    "TravelAlert",
     "TravelCompanion",
     "WalletTransaction",
     "Wishlist",

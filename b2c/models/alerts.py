@@ -1,10 +1,13 @@
-"""Price alerts on routes, and their price history."""
+"""Price alerts on routes and their price history, travel alerts, and the newsletter."""
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
 
 from core.models import TimeStampedModel
 from core.money import SUPPORTED_CURRENCIES
@@ -48,10 +51,16 @@ class PriceAlert(TimeStampedModel):
     # Links in emails (confirm, stop) for visitors who have no account.
     token = models.CharField(max_length=40, unique=True, default=alert_token_new)
     origin = models.ForeignKey(
-        "flights.Airport", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+        "flights.Airport",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("route", "from"),
     )
     destination = models.ForeignKey(
-        "flights.Airport", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+        "flights.Airport",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("route", "to"),
     )
     date_from = models.DateField(_("departing from"))
     date_to = models.DateField(_("departing until"))
@@ -191,3 +200,144 @@ class NewsletterIssue(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class TravelAlert(TimeStampedModel):
+    """Something a traveller should know about a trip: a reminder before a flight, a change to a
+    booked flight (answered by accepting it or cancelling for a full refund), or a travel
+    advisory staff post for a country.
+
+    Reminders and changes belong to one customer's booking and flight. An advisory belongs to no
+    customer: it is shown to (and told once to) every customer with an upcoming confirmed
+    booking into its country while it is in force.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        FLIGHT_CHANGE = "flight_change", _("Flight change")
+        ADVISORY = "advisory", _("Travel advisory")
+
+    class Reminder(models.TextChoices):
+        CHECK_IN = "check_in", _("Check-in is open")
+        DAY = "24h", _("24 hours before departure")
+        HOURS = "3h", _("3 hours before departure")
+
+    class Change(models.TextChoices):
+        RETIMED = "retimed", _("New times")
+        CANCELLED = "cancelled", _("Flight cancelled")
+
+    class State(models.TextChoices):
+        INFO = "info", _("For information")
+        AWAITING = "awaiting", _("Awaiting your answer")
+        ACCEPTED = "accepted", _("Change accepted")
+        REFUNDED = "refunded", _("Cancelled with a full refund")
+        SUPERSEDED = "superseded", _("Replaced by a later change")
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        CAUTION = "caution", _("Exercise caution")
+        AVOID = "avoid", _("Avoid travel")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    customer = models.ForeignKey(
+        "b2c.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="travel_alerts",
+    )
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="travel_alerts",
+    )
+    flight = models.ForeignKey(
+        "flights.Flight",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="travel_alerts",
+    )
+    reminder = models.CharField(_("reminder"), max_length=10, choices=Reminder.choices, blank=True)
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.INFO, db_index=True
+    )
+    # The flight's times before and after a change (UTC); empty after for a cancellation.
+    previous_departure_at = models.DateTimeField(_("previous departure"), null=True, blank=True)
+    previous_arrival_at = models.DateTimeField(_("previous arrival"), null=True, blank=True)
+    new_departure_at = models.DateTimeField(_("new departure"), null=True, blank=True)
+    new_arrival_at = models.DateTimeField(_("new arrival"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Advisories: the country, how serious, the staff text and how long it holds.
+    country = CountryField(_("country"), blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    valid_from = models.DateTimeField(_("in force from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("in force until"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+    # The event it records, once: a reminder per booking, flight and moment; a change per
+    # booking, flight and new times. The job and the signal run again and add nothing.
+    dedupe_key = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        db_table = "b2c_travel_alert"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("travel alert")
+        verbose_name_plural = _("travel alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="travel_alert_once_per_event",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="advisory", customer__isnull=True, booking__isnull=True)
+                    & ~Q(country="")
+                    & ~Q(title="")
+                )
+                | (
+                    ~Q(kind="advisory")
+                    & Q(customer__isnull=False, booking__isnull=False, flight__isnull=False)
+                ),
+                name="travel_alert_kind_fields",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="reminder") | ~Q(reminder=""),
+                name="travel_alert_reminder_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="flight_change") | ~Q(change=""),
+                name="travel_alert_change_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gt=models.F("valid_from")),
+                name="travel_alert_validity_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="travel_alert_customer_new"),
+            models.Index(
+                fields=["country", "valid_until"],
+                condition=Q(kind="advisory"),
+                name="travel_alert_advisory_country",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.ADVISORY:
+            return f"{self.country}: {self.title}"
+        return f"{self.get_kind_display()} {self.booking_id}/{self.flight_id}"

@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 from core.money import SUPPORTED_CURRENCIES
@@ -44,10 +45,16 @@ class WishlistItem(TimeStampedModel):
 
     wishlist = models.ForeignKey(Wishlist, on_delete=models.CASCADE, related_name="items")
     origin = models.ForeignKey(
-        "flights.Airport", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+        "flights.Airport",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("route", "from"),
     )
     destination = models.ForeignKey(
-        "flights.Airport", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+        "flights.Airport",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("route", "to"),
     )
     departure_date = models.DateField(_("departure date"))
     return_date = models.DateField(_("return date"), null=True, blank=True)
