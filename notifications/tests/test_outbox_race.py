@@ -1,36 +1,16 @@
 """Many workers delivering one outbox message at once, and one event told by many requests at
 once, on PostgreSQL: one notification, one email, one message per channel."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 
+from core.testing.concurrency import race
 from notifications import tasks
 from notifications.models import Kind, Notification, OutboxMessage
 from notifications.services import EmailContent, notify, outbox_deliver
 
 EMAIL = EmailContent(subject="Gate change", text="Now gate B12.", html="<p>Now gate B12.</p>")
-
-
-def race(count, action):
-    start = threading.Barrier(count)
-    outcomes, errors = [], []
-
-    def attempt(index):
-        try:
-            start.wait()
-            outcomes.append(action(index))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        list(pool.map(attempt, range(count)))
-    return outcomes, errors
 
 
 def tell(user):

@@ -1,48 +1,17 @@
 """Concurrent redemptions on PostgreSQL: stock is never oversold, a key charges once, and the
 ledgers stay clean."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from b2c.models import Customer, CustomerReward, CustomerWallet, LoyaltyTransaction, Reward
 from b2c.selectors.loyalty import loyalty_ledgers_verify
 from b2c.selectors.wallet import ledgers_verify
 from b2c.services.loyalty import loyalty_points_grant, reward_redeem
 from b2c.tests.loyalty.helpers import program, reward
-from core.exceptions import ApplicationError
+from core.testing.concurrency import race
 from core.testing.factories import CustomerFactory
-
-# PostgreSQL allows 100 connections by default, shared with the test run itself: 100 requests
-# are sent by at most this many threads at once, each with its own connection.
-MAX_THREADS = 40
-
-
-def race(count, action):
-    """Run `action(0..count-1)` from up to MAX_THREADS threads released at the same moment."""
-    workers = min(count, MAX_THREADS)
-    start = threading.Barrier(workers)
-    outcomes, errors = [], []
-
-    def worker(first):
-        try:
-            start.wait()
-            for index in range(first, count, workers):
-                try:
-                    outcomes.append(action(index))
-                except ApplicationError as exc:
-                    outcomes.append(exc.message)
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(worker, range(workers)))
-    return outcomes, errors
 
 
 @pytest.mark.postgres

@@ -1,40 +1,17 @@
 """Concurrent debits that together exceed the balance, and retries of one credit, on
 PostgreSQL: the balance never goes negative, always equals the ledger, and a key pays once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from b2c.models import CustomerWallet, WalletTransaction
 from b2c.selectors.wallet import ledgers_verify
 from b2c.services.wallet import wallet_credit, wallet_debit
 from b2c.tests.wallet.helpers import wallet_in
-from core.exceptions import ApplicationError
+from core.testing.concurrency import race
 
 Kind = WalletTransaction.Kind
-
-
-def race(count, action):
-    start = threading.Barrier(count)
-    outcomes, errors = [], []
-
-    def attempt(index):
-        try:
-            start.wait()
-            outcomes.append(action(index))
-        except ApplicationError as exc:
-            outcomes.append(exc.message)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        list(pool.map(attempt, range(count)))
-    return outcomes, errors
 
 
 @pytest.mark.postgres

@@ -1,12 +1,9 @@
 """Concurrent requests on PostgreSQL cannot push a customer past the caps, nor save one trip
 twice with a double click."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import pytest
-from django.db import connection
 
 from b2c.models import Wishlist, WishlistItem
 from b2c.services.wishlist import (
@@ -15,30 +12,10 @@ from b2c.services.wishlist import (
     wishlist_item_save,
 )
 from b2c.tests.wishlist.helpers import airports, item_for, soon, trip
-from core.exceptions import ApplicationError
+from core.testing.concurrency import race
 from core.testing.factories import CustomerFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(count, action):
-    start = threading.Barrier(count)
-    outcomes, errors = [], []
-
-    def attempt(index):
-        try:
-            start.wait()
-            outcomes.append(action(index))
-        except ApplicationError as exc:
-            outcomes.append(exc.message)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        list(pool.map(attempt, range(count)))
-    return outcomes, errors
 
 
 def test_concurrent_wishlists_stop_at_twenty():
