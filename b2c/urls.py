@@ -102,6 +102,11 @@ urlpatterns = [
         wishlist_views.WishlistItemTargetView.as_view(),
         name="wishlist-item-target",
     ),
+    path(
+        "wishlists/<int:wishlist_id>/items/<int:item_id>/keep/",
+        wishlist_views.WishlistItemKeepView.as_view(),
+        name="wishlist-item-keep",
+    ),
     path("favourites/", wishlist_views.FavouritesView.as_view(), name="favourites"),
     path(
         "favourites/airlines/<int:favourite_id>/score/",

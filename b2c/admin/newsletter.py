@@ -2,7 +2,8 @@
 
 Subscriptions change only through b2c.services.newsletter (a subscriber's own links and
 settings, or the "unsubscribe" action here): staff never confirm an address for someone. An
-issue is editable until it is sent; the "send to subscribers" action sends it once.
+issue is editable until it is sent; the "send to subscribers" action queues it once (a Celery
+task writes its emails; `recipients` counts them as they are written).
 """
 
 from django.contrib import admin, messages
@@ -12,9 +13,10 @@ from django.utils.translation import ngettext
 from b2c.models import NewsletterIssue, NewsletterSubscription, NewsletterTopic
 from b2c.selectors.newsletter import newsletter_audience, newsletter_topic_q
 from b2c.services.newsletter import (
-    newsletter_issue_send,
+    newsletter_issue_queue,
     newsletter_subscription_unsubscribe,
 )
+from core.exceptions import ApplicationError
 
 
 class TopicFilter(admin.SimpleListFilter):
@@ -108,23 +110,16 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send to subscribers"), permissions=["change"])
     def send(self, request, queryset):
+        # Queued, not sent here: a Celery task writes the emails in batches after the commit.
         for issue in queryset.order_by("pk"):
-            if issue.sent_at is not None:
-                self.message_user(
-                    request,
-                    _("“%(subject)s” was sent already; nothing more was sent.")
-                    % {"subject": issue.subject},
-                    messages.WARNING,
-                )
+            try:
+                queued = newsletter_issue_queue(issue_id=issue.pk)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.WARNING)
                 continue
-            sent = newsletter_issue_send(issue=issue)
             self.message_user(
                 request,
-                ngettext(
-                    "“%(subject)s” is on its way to %(count)d subscriber.",
-                    "“%(subject)s” is on its way to %(count)d subscribers.",
-                    sent.recipients,
-                )
-                % {"subject": sent.subject, "count": sent.recipients},
+                _("“%(subject)s” is queued: its emails go out to its subscribers shortly.")
+                % {"subject": queued.subject},
                 messages.SUCCESS,
             )

@@ -45,6 +45,14 @@ class PriceAlertForm(forms.Form):
         self.fields["currency"].choices = currency_choices()
         self.fields["currency"].initial = currency
 
+    @classmethod
+    def initial_from(cls, query) -> dict | None:
+        """Initial values from a link's query string (the search page's "Get price alerts for
+        this route": origin, destination, date_from, cabin, passengers, currency); keys that
+        are not fields of the form are ignored. None when there are none."""
+        values = {name: query[name] for name in cls.base_fields if query.get(name)}
+        return values or None
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {

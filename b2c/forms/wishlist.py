@@ -49,6 +49,62 @@ class ItemTargetForm(forms.Form):
     )
 
 
+NEW_WISHLIST = "new"
+
+
+class ItemKeepForm(forms.Form):
+    """After "Save trip" on a search result: which wishlist keeps the trip (one of the
+    customer's, or a new one by name) and, optionally, a target price that makes a price alert.
+
+    A name typed in `new_name` means a new wishlist whatever the list shows (so that it works
+    without JavaScript, which could hide the name field until "A new wishlist" is chosen).
+    """
+
+    wishlist = forms.ChoiceField(label=_("Wishlist"))
+    new_name = forms.CharField(
+        label=_("Name of a new wishlist"),
+        max_length=200,  # the service says how long a name may be, as a field error
+        required=False,
+        help_text=_("Filled in, the trip goes to a new wishlist of this name."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    target_price = forms.DecimalField(
+        label=_("Tell me when the price falls to"),
+        required=False,
+        max_digits=15,
+        decimal_places=3,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr", "size": 8}),
+    )
+
+    def __init__(self, *args, wishlists=(), currency: str = "", price: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wishlist"].choices = [(str(w.pk), w.name) for w in wishlists] + [
+            (NEW_WISHLIST, _("A new wishlist…"))
+        ]
+        if price:
+            help_text = _("In %(currency)s; it costs %(price)s now. Leave it empty for no alert.")
+        else:
+            help_text = _("In %(currency)s. Leave it empty for no alert.")
+        self.fields["target_price"].help_text = help_text % {"currency": currency, "price": price}
+
+    def clean_target_price(self):
+        # Also the service's rule; checked here too so that a bad price and a bad name are
+        # both marked at once (the service stops at the first).
+        price = self.cleaned_data["target_price"]
+        if price is not None and price <= 0:
+            raise forms.ValidationError(_("The target price must be greater than zero."))
+        return price
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("new_name") or "").strip()
+        data["new_name"] = name
+        data["is_new"] = bool(name) or data.get("wishlist") == NEW_WISHLIST
+        if data["is_new"] and not name:
+            self.add_error("new_name", _("Give the wishlist a name."))
+        return data
+
+
 class ItemMoveForm(forms.Form):
     wishlist = forms.TypedChoiceField(label=_("Move to"), coerce=int)
 

@@ -1,5 +1,6 @@
 """The newsletter: signing up (double opt-in by an emailed link), confirming, one-click
-unsubscribing, a customer's own preferences, and staff sending an issue to its subscribers.
+unsubscribing, a customer's own preferences, and staff sending an issue to its subscribers
+(queued by the admin, written in batches by a Celery task).
 
 Links in emails carry signed tokens (django.core.signing) naming the subscription's id, each
 with its own salt so one kind of token cannot stand for another: the confirmation link expires
@@ -20,6 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from b2c.models import Customer, NewsletterIssue, NewsletterSubscription, NewsletterTopic
 from b2c.selectors.newsletter import (
     customer_verified_emails,
-    newsletter_audience_iter,
+    newsletter_audience,
     newsletter_subscription_for_customer,
 )
 from core.exceptions import ApplicationError
@@ -361,63 +363,138 @@ def newsletter_preferences_set(
 # Sending an issue -----------------------------------------------------------------------------
 
 
-def newsletter_issue_send(*, issue: NewsletterIssue) -> NewsletterIssue:
-    """Staff send `issue`: one email through the outbox to each active subscriber whose topics
+BATCH_SIZE = 500  # emails written per transaction while sending an issue
+
+
+class NewsletterIssueSentAlready(ApplicationError):
+    """Staff sent an issue that was sent (or queued) already: nothing more is sent."""
+
+
+def newsletter_issue_queue(*, issue_id: int) -> NewsletterIssue:
+    """Staff send an issue: it is marked sent (`sent_at`, from then on read-only) and the task
+    that writes its emails (b2c.tasks.newsletter.send_newsletter_issue) is queued after the
+    commit. An issue sent already is refused with NewsletterIssueSentAlready, changed nothing:
+    the row lock makes a double click, or two members of staff at once, queue it once.
+
+    `sent_at` is when staff pressed send, not when the last email left: it also fixes the
+    audience (who was subscribed then), so that a retried task sends the same people.
+    """
+    with transaction.atomic():
+        locked = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
+        if locked.sent_at is not None:
+            raise NewsletterIssueSentAlready(
+                _("“%(subject)s” was sent already; nothing more was sent.")
+                % {"subject": locked.subject}
+            )
+        locked.sent_at = timezone.now()
+        locked.save(update_fields=["sent_at", "updated_at"])
+        transaction.on_commit(lambda: _enqueue(issue_id))
+    return locked
+
+
+def _enqueue(issue_id: int) -> None:
+    from b2c.tasks.newsletter import send_newsletter_issue
+
+    try:
+        send_newsletter_issue.delay(issue_id)
+    except Exception:  # the broker is down: never fail the request; let staff send it again
+        logger.exception("Newsletter issue %s not queued.", issue_id)
+        # No email written yet: clear the mark so the action can be used again (the outbox
+        # keys would keep a second attempt from doubling any email anyway).
+        NewsletterIssue.objects.filter(pk=issue_id, recipients=0).update(sent_at=None)
+
+
+def _issue_key(issue: NewsletterIssue, subscription: NewsletterSubscription) -> str:
+    # The subscription stands for its address (unique), and keeps the key short.
+    return f"newsletter-issue:{issue.pk}:{subscription.pk}"
+
+
+def newsletter_issue_send(*, issue_id: int, batch_size: int = BATCH_SIZE) -> NewsletterIssue:
+    """Write the issue's emails: one through the outbox to each active subscriber whose topics
     include the issue's topic and whose language is the issue's language (staff write one issue
-    per language; see b2c.selectors.newsletter.newsletter_audience).
+    per language; see b2c.selectors.newsletter.newsletter_audience), who had confirmed by the
+    time staff sent it (`sent_at`; an issue not marked yet is marked now).
 
     Each email carries the subscriber's own unsubscribe link in its body and in the headers
     mail providers show as an "Unsubscribe" button: `List-Unsubscribe` (the absolute https
     link) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058: the provider POSTs
     that body to the link, and the address is unsubscribed at once).
 
-    Records `sent_at` and `recipients`. Sending an issue already sent sends nothing more: the
-    issue row is locked while sending, and every email's outbox key names the issue and the
-    address, so even a second send racing the first adds no message.
+    In batches of `batch_size` subscribers, each in its own transaction with the issue's row
+    locked, adding the emails written to `recipients`. Idempotent: every email's outbox key
+    names the issue and the subscription, and subscribers whose key exists are skipped, so a
+    retried task (or two at once) resumes where the last one stopped and sends each subscriber
+    one email.
     """
-    from notifications.services import email_render, email_write
+    from notifications.models import OutboxMessage
 
     with transaction.atomic():
-        locked = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
-        if locked.sent_at is not None:
-            return locked
-        site = _site_url()
-        recipients = 0
-        for subscription in newsletter_audience_iter(issue=locked):
-            unsubscribe_url = newsletter_unsubscribe_url(subscription)
-            context = {
-                "issue": locked,
-                "subscription": subscription,
-                "unsubscribe_url": unsubscribe_url,
-                "preferences_url": site + reverse("b2c:newsletter"),
-                "site_url": site,
-            }
-            email = email_render(
-                template="b2c/newsletter/email/issue",
-                context=context,
-                language=locked.language,
-                subject=gettext_lazy("Safar newsletter"),
+        issue = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
+        if issue.sent_at is None:
+            issue.sent_at = timezone.now()
+            issue.save(update_fields=["sent_at", "updated_at"])
+    audience = newsletter_audience(issue=issue).filter(
+        Q(confirmed_at__lte=issue.sent_at) | Q(confirmed_at__isnull=True)
+    )
+    last_pk, written = 0, 0
+    while True:
+        with transaction.atomic():
+            issue = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
+            batch = list(audience.filter(pk__gt=last_pk)[:batch_size])
+            if not batch:
+                break
+            keys = {subscription.pk: _issue_key(issue, subscription) for subscription in batch}
+            done = set(
+                OutboxMessage.objects.filter(
+                    dedupe_key__in=[f"email:{key}" for key in keys.values()]
+                ).values_list("dedupe_key", flat=True)
             )
-            # The subject is staff's own text in the issue's language: never a msgid, nor a
-            # format string.
-            email = replace(
-                email,
-                subject=locked.subject,
-                headers={
-                    "List-Unsubscribe": f"<{unsubscribe_url}>",
-                    "List-Unsubscribe-Post": LIST_UNSUBSCRIBE_POST,
-                    "Content-Language": locked.language,
-                },
-            )
-            email_write(
-                to=subscription.email,
-                email=email,
-                # The subscription stands for its address (unique), and keeps the key short.
-                dedupe_key=f"newsletter-issue:{locked.pk}:{subscription.pk}",
-            )
-            recipients += 1
-        locked.sent_at = timezone.now()
-        locked.recipients = recipients
-        locked.save(update_fields=["sent_at", "recipients", "updated_at"])
-    logger.info("Newsletter issue %s sent to %s subscribers.", locked.pk, recipients)
-    return locked
+            new = [s for s in batch if f"email:{keys[s.pk]}" not in done]
+            for subscription in new:
+                _issue_email(issue, subscription, dedupe_key=keys[subscription.pk])
+            if new:
+                NewsletterIssue.objects.filter(pk=issue_id).update(
+                    recipients=F("recipients") + len(new), updated_at=timezone.now()
+                )
+            written += len(new)
+            last_pk = batch[-1].pk
+    issue.refresh_from_db()
+    logger.info(
+        "Newsletter issue %s: %s emails written now, %s in all.",
+        issue.pk, written, issue.recipients,
+    )  # fmt: skip
+    return issue
+
+
+def _issue_email(
+    issue: NewsletterIssue, subscription: NewsletterSubscription, *, dedupe_key: str
+) -> None:
+    from notifications.services import email_render, email_write
+
+    site = _site_url()
+    unsubscribe_url = newsletter_unsubscribe_url(subscription)
+    context = {
+        "issue": issue,
+        "subscription": subscription,
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": site + reverse("b2c:newsletter"),
+        "site_url": site,
+    }
+    email = email_render(
+        template="b2c/newsletter/email/issue",
+        context=context,
+        language=issue.language,
+        subject=gettext_lazy("Safar newsletter"),
+    )
+    # The subject is staff's own text in the issue's language: never a msgid, nor a format
+    # string.
+    email = replace(
+        email,
+        subject=issue.subject,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": LIST_UNSUBSCRIBE_POST,
+            "Content-Language": issue.language,
+        },
+    )
+    email_write(to=subscription.email, email=email, dedupe_key=dedupe_key)

@@ -442,6 +442,30 @@ def wishlist_item_target_set(
     return target_price
 
 
+def wishlist_item_keep(
+    *,
+    customer: Customer,
+    item_id: int,
+    wishlist_id: int | None = None,
+    new_wishlist_name: str = "",
+    target_price: Decimal | None = None,
+) -> tuple[WishlistItem, Decimal | None]:
+    """Keep a just-saved trip where the customer chose, in one go: in one of their wishlists
+    (`wishlist_id`) or a new one (`new_wishlist_name`), with a target price (a price alert) when
+    given. All of it or, on any refusal, none of it. Returns the item and the target set."""
+    with transaction.atomic():
+        if new_wishlist_name:
+            wishlist_id = wishlist_create(customer=customer, name=new_wishlist_name).pk
+        if wishlist_id is None:
+            raise _refused("wishlist", _("Choose a wishlist, or name a new one."))
+        item = wishlist_item_move(customer=customer, item_id=item_id, wishlist_id=wishlist_id)
+        if target_price is not None:
+            target_price = wishlist_item_target_set(
+                customer=customer, item_id=item_id, target_price=target_price
+            )
+    return item, target_price
+
+
 # Favourites ----------------------------------------------------------------------------------
 
 

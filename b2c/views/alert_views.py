@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
@@ -46,7 +47,7 @@ class AlertListView(LoginRequiredMixin, View):
     def get(self, request):
         customer = customer_for_user(user=request.user)
         form = PriceAlertForm(
-            initial=request.GET.dict() or None, currency=customer.preferred_currency
+            initial=PriceAlertForm.initial_from(request.GET), currency=customer.preferred_currency
         )
         return self._render(request, customer, form)
 
@@ -119,9 +120,12 @@ class VisitorAlertView(View):
 
     def get(self, request):
         if request.user.is_authenticated:
-            return redirect("b2c:alerts")
+            # Signed in since the link was made: their own alerts page, prefilled the same way.
+            query = request.GET.urlencode()
+            return redirect(reverse("b2c:alerts") + (f"?{query}#new-alert" if query else ""))
         form = VisitorPriceAlertForm(
-            initial=request.GET.dict() or None, currency=customer_currency(user=request.user)
+            initial=VisitorPriceAlertForm.initial_from(request.GET),
+            currency=customer_currency(user=request.user),
         )
         return render(request, "b2c/alerts/new.html", {"form": form})
 

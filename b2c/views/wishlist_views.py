@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from b2c.forms.wishlist import (
+    NEW_WISHLIST,
     FavouriteAirlineForm,
     FavouriteAirlineScoreForm,
     FavouriteDestinationForm,
+    ItemKeepForm,
     ItemMoveForm,
     ItemTargetForm,
     TripSaveForm,
@@ -45,6 +47,7 @@ from b2c.services.wishlist import (
     favourite_destination_remove,
     wishlist_create,
     wishlist_delete,
+    wishlist_item_keep,
     wishlist_item_move,
     wishlist_item_remove,
     wishlist_item_save,
@@ -313,7 +316,11 @@ class WishlistSaveView(LoginRequiredMixin, View):
         else:
             problem = _("This trip could not be saved. Please search again.")
         if htmx:
-            return render(request, "b2c/wishlist/_saved.html", {"item": item, "problem": problem})
+            context = {"item": item, "problem": problem}
+            if item is not None:
+                # Where to keep the trip, and a target price, right where it was saved.
+                context |= _keep_context(customer, item, slot=_slot(request))
+            return render(request, "b2c/wishlist/_saved.html", context)
         if item is None:
             messages.error(request, problem)
         else:
@@ -325,6 +332,93 @@ class WishlistSaveView(LoginRequiredMixin, View):
             reverse("b2c:wishlist", args=[item.wishlist_id]) if item else reverse("b2c:wishlists")
         )
         return redirect(_back(request, fallback))
+
+
+def _slot(request) -> str:
+    """Which result on the search page the form belongs to (ids stay unique on the page)."""
+    slot = request.POST.get("slot", "")
+    return slot if slot.isdigit() and len(slot) <= 4 else "0"
+
+
+def _keep_form(customer, item, *, slot: str, data=None, wishlists=None) -> ItemKeepForm:
+    wishlists = wishlists if wishlists is not None else list(wishlist_list(customer=customer))
+    return ItemKeepForm(
+        data,
+        wishlists=wishlists,
+        initial={"wishlist": str(item.wishlist_id)},
+        currency=item.currency,
+        price=format_money(item.saved_price, item.currency) if item.saved_price else "",
+        auto_id=f"keep-{item.pk}-{slot}-%s",
+    )
+
+
+def _keep_context(customer, item, *, slot: str, form=None) -> dict:
+    return {
+        "item": item,
+        "keep_form": form or _keep_form(customer, item, slot=slot),
+        "slot": slot,
+    }
+
+
+class WishlistItemKeepView(LoginRequiredMixin, View):
+    """After "Save trip" on a search result: keep the trip in one of the customer's wishlists
+    or a new one (by name), with an optional target price (which makes a price alert).
+
+    The steps (create the wishlist, move the trip, set the target) are the wishlist services',
+    run in one transaction so that a refusal at any step changes nothing. With htmx the answer
+    replaces the form (200 even when refused, so that htmx swaps it in, with the fields
+    marked); without JavaScript a refusal is this page (400) and success goes to the wishlist.
+    """
+
+    def _page(self, request, customer, item, form, status=200):
+        context = _keep_context(customer, item, slot=_slot(request), form=form)
+        return render(request, "b2c/wishlist/keep.html", context, status=status)
+
+    def get(self, request, wishlist_id, item_id):
+        customer = customer_for_user(user=request.user)
+        item = wishlist_item_get(customer=customer, wishlist_id=wishlist_id, item_id=item_id)
+        return self._page(request, customer, item, None)
+
+    def post(self, request, wishlist_id, item_id):
+        customer = customer_for_user(user=request.user)
+        item = wishlist_item_get(customer=customer, wishlist_id=wishlist_id, item_id=item_id)
+        htmx = request.headers.get("HX-Request") == "true"
+        slot = _slot(request)
+        wishlists = list(wishlist_list(customer=customer))
+        chosen = request.POST.get("wishlist", "")
+        if chosen and chosen not in {str(w.pk) for w in wishlists} | {NEW_WISHLIST}:
+            raise Http404  # not one of the customer's wishlists
+        form = _keep_form(customer, item, slot=slot, data=request.POST, wishlists=wishlists)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with not_found_as_404():
+                    kept, target = wishlist_item_keep(
+                        customer=customer,
+                        item_id=item.pk,
+                        wishlist_id=None if data["is_new"] else int(data["wishlist"]),
+                        new_wishlist_name=data["new_name"] if data["is_new"] else "",
+                        target_price=data["target_price"],
+                    )
+            except ApplicationError as error:
+                # An alert refused without a field (the cap) is about the target price.
+                _add_service_errors(form, error, {"name": "new_name", None: "target_price"})
+            else:
+                if htmx:
+                    return render(
+                        request, "b2c/wishlist/_kept.html", {"item": kept, "target": target}
+                    )
+                message = _("Saved to your wishlist “%(name)s”.") % {"name": kept.wishlist.name}
+                if target is not None:
+                    message += " " + _(
+                        "We will tell you when this trip costs %(price)s or less."
+                    ) % {"price": format_money(target, kept.currency)}
+                messages.success(request, message)
+                return redirect("b2c:wishlist", wishlist_id=kept.wishlist_id)
+        if htmx:
+            context = _keep_context(customer, item, slot=slot, form=form)
+            return render(request, "b2c/wishlist/_saved.html", context)
+        return self._page(request, customer, item, form, status=400)
 
 
 def wishlist_shared(request, token):

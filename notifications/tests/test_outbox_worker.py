@@ -1,46 +1,36 @@
 """End to end through Redis: notify() in a committed transaction, a real Celery worker delivers
 the in-app notification and the email."""
 
-import time
-
 import pytest
 from django.core import mail
 from django.db import transaction
 
+from core.testing.celery_worker import real_worker, wait_until
 from notifications.models import Kind, Notification, OutboxMessage
 from notifications.services import EmailContent, notify
 
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_delivers_the_notification_and_the_email(customer, settings):
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
+def test_a_real_worker_delivers_the_notification_and_the_email(customer):
     user = customer.user
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            with transaction.atomic():
-                notify(
-                    user=user,
-                    kind=Kind.PRICE_DROP,
-                    title="Dubai to London: $199",
-                    body="Down from $260.",
-                    url="/wishlists/",
-                    dedupe_key="price-drop-worker-1",
-                    email=EmailContent(subject="Fares fell to $199", text="Now $199."),
-                )
-                # Nothing leaves before the commit.
-                assert OutboxMessage.objects.filter(status="pending").count() == 2
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and (
-                OutboxMessage.objects.filter(status="sent").count() < 2 or not mail.outbox
-            ):
-                time.sleep(0.05)
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with real_worker():
+        with transaction.atomic():
+            notify(
+                user=user,
+                kind=Kind.PRICE_DROP,
+                title="Dubai to London: $199",
+                body="Down from $260.",
+                url="/wishlists/",
+                dedupe_key="price-drop-worker-1",
+                email=EmailContent(subject="Fares fell to $199", text="Now $199."),
+            )
+            # Nothing leaves before the commit.
+            assert OutboxMessage.objects.filter(status="pending").count() == 2
+        wait_until(
+            lambda: OutboxMessage.objects.filter(status="sent").count() == 2 and bool(mail.outbox),
+            timeout=20,
+        )
 
     notification = Notification.objects.get(user=user)
     assert (notification.title, notification.body, notification.url, notification.read_at) == (

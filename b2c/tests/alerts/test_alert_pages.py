@@ -135,3 +135,98 @@ def test_the_list_and_detail_queries_do_not_grow(customer_client, customer):
 
     many = count(reverse("b2c:alerts")), count(reverse("b2c:alert-detail", args=[first.pk]))
     assert many == few
+
+
+# "Get price alerts for this route" on search results -----------------------------------------
+
+SEARCH = {
+    "origin": "DXB", "destination": "LHR", "departure_date": "2030-03-10",
+    "return_date": "2030-03-17", "cabin": "business", "adults": "2", "children": "1",
+    "infants": "1", "currency": "EUR",
+}  # fmt: skip
+PREFILL = (
+    "origin=DXB&amp;destination=LHR&amp;date_from=2030-03-10&amp;cabin=business&amp;adults=2"
+    "&amp;children=1&amp;infants=1&amp;currency=EUR"
+)
+
+
+def alert_link(page) -> str:
+    return re.search(
+        r'<p class="price-alert-link"><a href="([^"]+)">Get price alerts for this route</a></p>',
+        page.content.decode(),
+    ).group(1)
+
+
+def field_value(page, name) -> str | None:
+    """The value a text or date input shows, or the selected option of a select."""
+    html = page.content.decode()
+    found = re.search(rf'<input [^>]*name="{name}"[^>]*>', html)
+    if found:
+        value = re.search(r'value="([^"]*)"', found.group(0))
+        return value.group(1) if value else None
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return re.search(r'<option value="([^"]*)" selected>', select).group(1)
+
+
+def test_visitors_get_a_link_to_the_alert_form_prefilled(client):
+    fare()
+
+    page = client.get("/search/", SEARCH)
+
+    assert page.status_code == 200
+    assert alert_link(page) == f"/alerts/new/?{PREFILL}"
+    form = client.get(alert_link(page).replace("&amp;", "&"))
+    assert form.status_code == 200
+    values = {name: field_value(form, name) for name in (
+        "origin", "destination", "date_from", "date_to", "cabin", "adults", "children",
+        "infants", "currency", "target_price", "email",
+    )}  # fmt: skip
+    assert values == {
+        "origin": "DXB", "destination": "LHR", "date_from": "2030-03-10", "date_to": None,
+        "cabin": "business", "adults": "2", "children": "1", "infants": "1", "currency": "EUR",
+        "target_price": None, "email": None,
+    }  # fmt: skip
+
+
+def test_customers_get_a_link_to_their_alerts_page_prefilled(customer_client):
+    fare()
+
+    page = customer_client.get("/search/", SEARCH)
+
+    assert alert_link(page) == f"/alerts/?{PREFILL}#new-alert"
+    form = customer_client.get(alert_link(page).replace("&amp;", "&").split("#")[0])
+    assert form.status_code == 200
+    assert [field_value(form, n) for n in ("origin", "date_from", "cabin", "adults")] == [
+        "DXB", "2030-03-10", "business", "2",
+    ]  # fmt: skip
+
+
+def test_the_link_is_there_when_nothing_is_on_sale(client):
+    route()
+
+    page = client.get("/search/", SEARCH)
+
+    assert "No flights match this search." in page.content.decode()
+    assert alert_link(page).startswith("/alerts/new/?origin=DXB")
+
+
+def test_a_signed_in_customer_on_the_visitor_form_keeps_the_prefill(customer_client):
+    response = customer_client.get("/alerts/new/?origin=DXB&destination=LHR")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/alerts/?origin=DXB&destination=LHR#new-alert"
+    assert customer_client.get("/alerts/new/")["Location"] == "/alerts/"
+
+
+def test_only_the_forms_fields_are_read_from_the_query_string():
+    from django.http import QueryDict
+
+    from b2c.forms.alerts import PriceAlertForm, VisitorPriceAlertForm
+
+    query = QueryDict("origin=DXB&cabin=&unknown=1&email=me%40example.com")
+
+    assert PriceAlertForm.initial_from(query) == {"origin": "DXB"}
+    assert VisitorPriceAlertForm.initial_from(query) == {
+        "origin": "DXB", "email": "me@example.com",
+    }  # fmt: skip
+    assert PriceAlertForm.initial_from(QueryDict("")) is None

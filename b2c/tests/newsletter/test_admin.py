@@ -61,8 +61,12 @@ def test_staff_write_and_send_an_issue_once(
     listing = reverse("admin:b2c_newsletterissue_changelist")
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(listing, {"action": "send", "_selected_action": [issue.pk]})
-        admin_client.post(listing, {"action": "send", "_selected_action": [issue.pk]})
+        queued = admin_client.post(
+            listing, {"action": "send", "_selected_action": [issue.pk]}, follow=True
+        )
+        again = admin_client.post(
+            listing, {"action": "send", "_selected_action": [issue.pk]}, follow=True
+        )
     after = admin_client.get(change_url)
     edit = admin_client.post(
         change_url, {"topic": "news", "language": "en", "subject": "Changed", "body": "x"}
@@ -72,6 +76,12 @@ def test_staff_write_and_send_an_issue_once(
     assert (add.status_code, created.status_code, before.status_code) == (200, 302, 200)
     assert "1 active subscriber of this topic and language" in before.content.decode()
     assert 'name="subject"' in before.content.decode()
+    assert [str(m) for m in queued.context["messages"]] == [
+        "“Lisbon for less” is queued: its emails go out to its subscribers shortly."
+    ]
+    assert [str(m) for m in again.context["messages"]] == [
+        "“Lisbon for less” was sent already; nothing more was sent."
+    ]
     assert [m.to for m in mail.outbox] == [["one@example.com"]]
     assert issue.recipients == 1 and issue.sent_at is not None
     assert after.status_code == 200
@@ -85,3 +95,26 @@ def test_staff_write_and_send_an_issue_once(
         == 403
     )
     assert NewsletterIssue.objects.count() == 1
+
+
+def test_sending_only_queues_the_task_after_the_commit(
+    admin_client, readers, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from b2c.tasks.newsletter import send_newsletter_issue
+
+    issue = NewsletterIssue.objects.create(topic="deals", subject="Soon", body="Hello")
+    listing = reverse("admin:b2c_newsletterissue_changelist")
+
+    with (
+        mock.patch.object(send_newsletter_issue, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        admin_client.post(listing, {"action": "send", "_selected_action": [issue.pk]})
+
+    issue.refresh_from_db()
+    assert len(callbacks) == 1
+    delay.assert_called_once_with(issue.pk)
+    assert (issue.sent_at is not None, issue.recipients) == (True, 0)
+    assert mail.outbox == []
