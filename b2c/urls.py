@@ -7,6 +7,7 @@ from b2c.views import (
     newsletter_views,
     referral_views,
     site_views,
+    travel_alert_views,
     wallet_views,
     wishlist_views,
 )
@@ -127,6 +128,23 @@ urlpatterns = [
     path("alerts/new/", alert_views.VisitorAlertView.as_view(), name="alert-new"),
     path("alerts/confirm/<str:token>/", alert_views.alert_confirm, name="alert-confirm"),
     path("alerts/stop/<str:token>/", alert_views.AlertStopView.as_view(), name="alert-stop"),
+    path("alerts/travel/", travel_alert_views.TravelAlertListView.as_view(), name="travel-alerts"),
+    path(
+        "alerts/travel/<int:alert_id>/",
+        travel_alert_views.TravelAlertDetailView.as_view(),
+        name="travel-alert",
+    ),
+    path(
+        "alerts/travel/<int:alert_id>/accept/",
+        travel_alert_views.TravelAlertAcceptView.as_view(),
+        name="travel-alert-accept",
+    ),
+    path(
+        "alerts/travel/<int:alert_id>/refund/",
+        travel_alert_views.TravelAlertRefundView.as_view(),
+        name="travel-alert-refund",
+    ),
+    path("advisories/", travel_alert_views.advisories_page, name="advisories"),
     path("alerts/<int:alert_id>/", alert_views.AlertDetailView.as_view(), name="alert-detail"),
     path(
         "alerts/<int:alert_id>/pause/",

@@ -5,7 +5,7 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -512,17 +512,62 @@ def booking_cancel_quote(*, booking: Booking) -> CancellationQuote:
     )
 
 
-def booking_cancel(*, booking: Booking, quote_token: str, refund_to: str = "card") -> Booking:
-    """Cancel as quoted: release the seats and refund exactly the quoted amount to where it came
-    from; the card's part to the wallet instead when `refund_to` is "wallet"."""
-    from b2c.services.loyalty import loyalty_booking_cancelled
-    from b2c.services.referrals import affiliate_booking_cancelled
+def _refund_to_checked(refund_to: str) -> None:
     from payments.models import Refund
-    from payments.services import booking_refund_record, refunds_send
 
     if refund_to not in Refund.Destination.values:
         message = _("Choose where the refund goes: your card or your wallet.")
         raise ApplicationError(message, extra={"refund_to": [message]})
+
+
+def _cancel_and_refund(
+    *,
+    booking: Booking,
+    refund_to: str,
+    reason: str,
+    amount_for: Callable[[Booking], Decimal],
+    then: Callable[[Booking], None] | None = None,
+) -> Booking:
+    """Cancel `booking` and refund `amount_for(locked booking)` to where it was paid from, in
+    one transaction; the card refunds are sent after the commit. `then` runs last inside the
+    transaction (the caller's own record of the cancellation commits with it)."""
+    from b2c.services.loyalty import loyalty_booking_cancelled
+    from b2c.services.referrals import affiliate_booking_cancelled
+    from payments.services import booking_refund_record, refunds_send
+
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == Booking.Status.CANCELLED:
+            return locked  # a repeated confirmation: already done
+        if locked.status != Booking.Status.CONFIRMED:
+            raise ApplicationError(_("Only a confirmed booking can be cancelled."))
+        amount = amount_for(locked)
+        _release_seats(locked)
+        locked.status = Booking.Status.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_at", "updated_at"])
+        # With the cancellation, or not at all: the refund owed (the wallet's part credited, the
+        # card's recorded and scheduled, so a crash after the commit loses nothing), pending
+        # points voided, the voucher's points back, no commission.
+        recorded = []
+        if amount > 0:
+            recorded = booking_refund_record(
+                booking=locked, amount=amount, reason=reason, destination=refund_to
+            )
+        loyalty_booking_cancelled(booking=locked)
+        affiliate_booking_cancelled(booking=locked)
+        if then is not None:
+            then(locked)
+    # After the commit: the gateway is a network call, idempotent per refund.
+    refunds_send(recorded)
+    locked.refresh_from_db()
+    return locked
+
+
+def booking_cancel(*, booking: Booking, quote_token: str, refund_to: str = "card") -> Booking:
+    """Cancel as quoted: release the seats and refund exactly the quoted amount to where it came
+    from; the card's part to the wallet instead when `refund_to` is "wallet"."""
+    _refund_to_checked(refund_to)
     if Booking.objects.filter(pk=booking.pk, status=Booking.Status.CANCELLED).exists():
         return Booking.objects.get(pk=booking.pk)  # a repeated confirmation: already done
     try:
@@ -532,31 +577,46 @@ def booking_cancel(*, booking: Booking, quote_token: str, refund_to: str = "card
         raise ApplicationError(message, extra={"quote": [message]}) from exc
     if quote["b"] != booking.pk:
         raise ApplicationError(_("This quote is for another booking."))
-    with transaction.atomic():
-        locked = Booking.objects.select_for_update().get(pk=booking.pk)
-        if locked.status == Booking.Status.CANCELLED:
-            return locked  # a repeated confirmation: already done
-        if locked.status != Booking.Status.CONFIRMED:
-            raise ApplicationError(_("Only a confirmed booking can be cancelled."))
-        _release_seats(locked)
-        locked.status = Booking.Status.CANCELLED
-        locked.cancelled_at = timezone.now()
-        locked.save(update_fields=["status", "cancelled_at", "updated_at"])
-        # With the cancellation, or not at all: the refund owed (the wallet's part credited, the
-        # card's recorded and scheduled, so a crash after the commit loses nothing), pending
-        # points voided, the voucher's points back, no commission.
-        amount = Decimal(quote["r"])
-        recorded = []
-        if amount > 0:
-            recorded = booking_refund_record(
-                booking=locked, amount=amount, reason="cancellation", destination=refund_to
+    return _cancel_and_refund(
+        booking=booking,
+        refund_to=refund_to,
+        reason="cancellation",
+        amount_for=lambda locked: Decimal(quote["r"]),
+    )
+
+
+def booking_cancel_full_refund(
+    *,
+    booking: Booking,
+    refund_to: str = "card",
+    reason: str = "flight_change",
+    then: Callable[[Booking], None] | None = None,
+) -> Booking:
+    """Cancel a confirmed booking and refund everything paid for it (what is due less what was
+    already refunded, each payment's share back to where it came from, a voucher's points back),
+    whatever the fares' rules: the airline changed or cancelled a flight, so the customer may walk
+    away whole. Refused once the trip has started (a flight of it still scheduled has departed).
+
+    `then(locked_booking)` runs inside the cancellation's transaction, after everything else (a
+    travel alert marked refunded commits with the cancellation or not at all). A booking already
+    cancelled is returned as it is, without calling `then`."""
+    from flights.models import Flight
+
+    _refund_to_checked(refund_to)
+
+    def everything_paid(locked: Booking) -> Decimal:
+        started = locked.segments.filter(
+            flight__status=Flight.Status.SCHEDULED, flight__departure_at__lte=timezone.now()
+        ).exists()
+        if started:
+            raise ApplicationError(
+                _("This trip has started and can no longer be cancelled online.")
             )
-        loyalty_booking_cancelled(booking=locked)
-        affiliate_booking_cancelled(booking=locked)
-    # After the commit: the gateway is a network call, idempotent per refund.
-    refunds_send(recorded)
-    locked.refresh_from_db()
-    return locked
+        return max(locked.amount_due - locked.refunded_total, Decimal(0))
+
+    return _cancel_and_refund(
+        booking=booking, refund_to=refund_to, reason=reason, amount_for=everything_paid, then=then
+    )
 
 
 def bookings_complete(*, now: dt.datetime | None = None) -> int:

@@ -8,6 +8,7 @@ from b2c.api.customer import urlpatterns as customer_urlpatterns
 from b2c.api.loyalty import urlpatterns as loyalty_urlpatterns
 from b2c.api.newsletter import urlpatterns as newsletter_urlpatterns
 from b2c.api.referrals import urlpatterns as referrals_urlpatterns
+from b2c.api.travel_alerts import urlpatterns as travel_alerts_urlpatterns
 from b2c.api.wallet import urlpatterns as wallet_urlpatterns
 from b2c.api.wishlist import urlpatterns as wishlist_urlpatterns
 from flights.api import urlpatterns as flights_urlpatterns
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include((referrals_urlpatterns, "referrals-api"))),
     path("", include((wallet_urlpatterns, "wallet-api"))),
     path("", include((alerts_urlpatterns, "alerts-api"))),
+    path("", include((travel_alerts_urlpatterns, "travel-alerts-api"))),
     path("", include((notifications_urlpatterns, "notifications-api"))),
     path("", include((wishlist_urlpatterns, "wishlist-api"))),
     path("", include((newsletter_urlpatterns, "newsletter-api"))),

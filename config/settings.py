@@ -335,10 +335,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
     },
     "check-price-alerts": {"task": "b2c.tasks.alerts.check_price_alerts", "schedule": 1800.0},
+    "send-travel-reminders": {
+        "task": "b2c.tasks.travel_alerts.send_travel_reminders",
+        "schedule": 300.0,
+    },
 }
 
 # Open price alerts (b2c.PriceAlert) a customer, or a visitor's email, may have at once.
 PRICE_ALERTS_PER_CUSTOMER = env.int("PRICE_ALERTS_PER_CUSTOMER", default=20)
+
+# Hours before a flight's departure that online check-in opens: the first travel reminder
+# (b2c.services.travel_alerts); the others go 24 and 3 hours before.
+CHECK_IN_OPENS_HOURS = env.int("CHECK_IN_OPENS_HOURS", default=48)
 
 # Who answers flight searches (flights.search.Supplier): the embedded inventory by default.
 FLIGHT_SUPPLIER = env("FLIGHT_SUPPLIER", default="flights.search.LocalInventorySupplier")

@@ -27,3 +27,14 @@ def format_date(value: dt.date, fmt: str = "medium") -> str:
 def format_datetime(value: dt.datetime, fmt: str = "medium", tz: str | None = None) -> str:
     tzinfo = babel_dates.get_timezone(tz) if tz else timezone.get_current_timezone()
     return babel_dates.format_datetime(value, format=fmt, tzinfo=tzinfo, locale=current_locale())
+
+
+def format_moment(value: dt.datetime, tz: str | None = None) -> str:
+    """A date and a time to the minute, as the locale joins them: "Mar 10, 2030, 8:00 AM" in
+    English (a departure, a check-in time: seconds would only be noise)."""
+    tzinfo = babel_dates.get_timezone(tz) if tz else timezone.get_current_timezone()
+    locale = babel_dates.Locale.parse(current_locale())
+    local = value.astimezone(tzinfo)
+    date = babel_dates.format_date(local.date(), format="medium", locale=locale)
+    time = babel_dates.format_time(value, format="short", tzinfo=tzinfo, locale=locale)
+    return str(locale.datetime_formats["medium"]).format(time, date)

@@ -4,6 +4,7 @@ from b2c.admin import (  # noqa: F401
     loyalty,
     newsletter,
     referrals,
+    travel_alerts,
     wallet,
     wishlist,
 )
