@@ -96,7 +96,11 @@ class TravelAlertRefundView(LoginRequiredMixin, View):
             elif refund_to == "wallet":
                 message = _("Booking %(reference)s is cancelled: %(amount)s goes to your wallet.")
             else:
-                message = _("Booking %(reference)s is cancelled: %(amount)s goes to your card.")
+                message = _(
+                    "Booking %(reference)s is cancelled with a full refund of %(amount)s: what "
+                    "you paid by card goes back to the card, what you paid from your wallet to "
+                    "the wallet."
+                )
             amount_text = format_money(amount, alert.booking.currency) if amount is not None else ""
             messages.success(request, message % {"reference": reference, "amount": amount_text})
         return redirect("b2c:travel-alert", alert_id)

@@ -188,7 +188,8 @@ def test_cancelling_for_a_full_refund(
 
     assert response.redirect_chain == [(url, 302)]
     assert messages_of(response) == [
-        f"Booking {booking.reference} is cancelled: $500.00 goes to your card."
+        f"Booking {booking.reference} is cancelled with a full refund of $500.00: what you paid by "
+        "card goes back to the card, what you paid from your wallet to the wallet."
     ]
     alert.refresh_from_db()
     booking.refresh_from_db()
