@@ -23,6 +23,7 @@ async () => {
 """
 PUBLIC_PAGES = [
     "/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/",
+    "/alerts/new/", "/newsletter/", "/advisories/",
 ]  # fmt: skip
 CUSTOMER_PAGES = [
     "/dashboard/",
@@ -35,6 +36,11 @@ CUSTOMER_PAGES = [
     "/loyalty/",
     "/rewards/",
     "/referrals/",
+    "/wishlists/",
+    "/favourites/",
+    "/alerts/",
+    "/alerts/travel/",
+    "/newsletter/",
 ]
 
 
@@ -77,3 +83,25 @@ def test_customer_pages_have_no_accessibility_violations_on_a_phone(axe_page, la
     found = {path: violations(axe_page, path, language) for path in CUSTOMER_PAGES}
 
     assert found == {path: [] for path in CUSTOMER_PAGES}
+
+
+@pytest.mark.parametrize("axe_page", [{"width": 390, "height": 844}], indirect=True)
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_travel_alert_pages_with_a_change_to_answer_on_a_phone(axe_page, language):
+    from b2c.tests.travel_alert_pages.helpers import advisory, change_for, reminder_for, trip
+
+    user = UserFactory()
+    booking = trip(user.customer)
+    change = change_for(booking)
+    reminder_for(booking)
+    advisory("GB")
+    axe_page.goto("/accounts/login/")
+    axe_page.get_by_label("Email").fill(user.email)
+    axe_page.get_by_label("Password").first.fill(TEST_PASSWORD)
+    axe_page.locator("form.stack-form button[type=submit]").click()
+    axe_page.wait_for_url("**/dashboard/")
+    pages = ["/alerts/travel/", f"/alerts/travel/{change.pk}/", "/advisories/"]
+
+    found = {path: violations(axe_page, path, language) for path in pages}
+
+    assert found == {path: [] for path in pages}
