@@ -38,3 +38,11 @@ def format_moment(value: dt.datetime, tz: str | None = None) -> str:
     date = babel_dates.format_date(local.date(), format="medium", locale=locale)
     time = babel_dates.format_time(value, format="short", tzinfo=tzinfo, locale=locale)
     return str(locale.datetime_formats["medium"]).format(time, date)
+
+
+def isolate(text: str) -> str:
+    """`text` (a flight number, a route such as "DXB → LHR") kept in its own left-to-right run
+    inside a right-to-left sentence: wrapped in Unicode's first-strong isolate and pop directional
+    isolate (U+2068, U+2069) when the active language is written right to left, so that plain
+    text (a notification title, an email subject) does not reorder it. Unchanged otherwise."""
+    return f"\u2068{text}\u2069" if translation.get_language_bidi() else text

@@ -29,6 +29,7 @@ from django_countries import countries
 from b2c.models import Customer, TravelAlert
 from bookings.models import Booking, BookingSegment
 from core.exceptions import ApplicationError
+from core.formatting import isolate
 from flights.models import Flight
 
 logger = logging.getLogger(__name__)
@@ -169,7 +170,11 @@ def travel_reminders_send(*, now: dt.datetime | None = None) -> int:
 
 def _reminder_texts(reminder: str, flight: Flight, departure: str) -> tuple[str, str]:
     """Title and body of a reminder, in the active language."""
-    values = {"flight": flight.designator, "route": _route(flight), "time": departure}
+    values = {
+        "flight": isolate(flight.designator),
+        "route": isolate(_route(flight)),
+        "time": departure,
+    }
     if reminder == Reminder.CHECK_IN:
         title = _("Check-in is open for %(flight)s %(route)s") % values
     elif reminder == Reminder.DAY:
@@ -360,8 +365,8 @@ def _tell_change(alert: TravelAlert, booking: Booking, flight: Flight) -> None:
     origin_tz, destination_tz = flight.origin.time_zone, flight.destination.time_zone
     with translation.override(language):
         values = {
-            "flight": flight.designator,
-            "route": _route(flight),
+            "flight": isolate(flight.designator),
+            "route": isolate(_route(flight)),
             "reference": booking.reference,
             "previous": _local(alert.previous_departure_at, origin_tz),
             "new": _local(alert.new_departure_at, origin_tz),

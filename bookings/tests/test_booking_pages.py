@@ -78,7 +78,7 @@ def test_a_customer_books_pays_and_sees_the_confirmation(
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.reference in confirmation
     assert booking.passengers.get().ticket_number in confirmation
-    assert "Mar 10, 2030, 8:00:00\u202fAM" in confirmation  # Dubai local time
+    assert "Mar 10, 2030, 8:00\u202fAM" in confirmation  # Dubai local time
     assert "4242424242424242" not in confirmation
     assert mail.outbox[-1].subject == f"Your booking {booking.reference} is confirmed"
 

@@ -37,7 +37,7 @@ def ldatetime(value, fmt="medium"):
 
 @register.filter
 def airport_time(value, airport):
-    """A UTC instant in the airport's own time zone, formatted for the active language."""
+    """A UTC instant in the airport's own time zone, to the minute, for the active language."""
     if not value:
         return ""
-    return formatting.format_datetime(value, "medium", tz=airport.time_zone)
+    return formatting.format_moment(value, tz=airport.time_zone)

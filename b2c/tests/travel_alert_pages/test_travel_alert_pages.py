@@ -70,7 +70,7 @@ def test_the_list_shows_changes_awaiting_first_reminders_and_advisories(customer
     assert reverse("b2c:travel-alert-accept", args=[accepted.pk]) not in html
     reminders = words.split("Reminders")[1].split("Travel advisories for your trips")[0]
     assert reminders.strip() == (
-        f"24 hours before departure · EK1 DXB → LHR · Mar 10, 2030, 8:00:00 AM · "
+        f"24 hours before departure · EK1 DXB → LHR · Mar 10, 2030, 8:00 AM · "
         f"Booking {booking.reference}"
     )
     advisories = words.split("Travel advisories for your trips")[1].split("All travel")[0]
@@ -110,8 +110,8 @@ def test_the_detail_shows_old_and_new_local_times_and_what_a_refund_returns(
     assert f"Booking reference {booking.reference}" in words
     # Departures in Dubai's time (UTC+4), arrivals in London's (UTC+0 in March).
     assert (
-        "Departure Mar 10, 2030, 8:00:00 AM Mar 10, 2030, 10:00:00 AM "
-        "Arrival Mar 10, 2030, 11:40:00 AM Mar 10, 2030, 1:40:00 PM"
+        "Departure Mar 10, 2030, 8:00 AM Mar 10, 2030, 10:00 AM "
+        "Arrival Mar 10, 2030, 11:40 AM Mar 10, 2030, 1:40 PM"
     ) in words
     assert (
         f"Cancel booking {booking.reference} and get back <strong>$500.00</strong>: everything "
