@@ -80,7 +80,9 @@ class PriceAlertDetailSerializer(PriceAlertSerializer):
     class Meta:
         ref_name = "PriceAlertDetail"
 
-    history = PriceCheckSerializer(many=True, help_text="Oldest first, the newest 200 checks.")
+    history = PriceCheckSerializer(
+        many=True, help_text="Oldest first, the newest 200 price changes."
+    )
 
 
 class PriceAlertInputSerializer(serializers.Serializer):

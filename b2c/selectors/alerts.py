@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from b2c.models import Customer, PriceAlert, PriceAlertCheck
 
-HISTORY_POINTS = 200  # the newest checks shown (every 30 minutes: about four days)
+HISTORY_POINTS = 200  # the newest price changes shown (a check records a change)
 
 
 def price_alert_list(*, customer: Customer) -> QuerySet[PriceAlert]:

@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
-from b2c.models import PriceAlert, PriceAlertCheck
+from b2c.models import Customer, PriceAlert, PriceAlertCheck
 from b2c.services.alerts import price_alerts_check
-from b2c.tests.alerts.helpers import DAY, NOW, alert_for, fare, route, set_price
+from b2c.tests.alerts.helpers import DAY, DEPARTURE, NOW, alert_for, fare, route, set_price
 from core.testing.factories import CustomerFactory
 from core.testing.inventory import offer_for
 from flights.search import Passengers
@@ -67,6 +67,30 @@ def test_only_fares_with_seats_for_the_party_count(customer):
     assert alert.last_price == Decimal("975.00")  # 300*2 + 225 + 50*3
 
 
+def test_each_alert_is_priced_over_its_own_dates(customer):
+    # One route, cabin and party, three windows: the cheapest day of each differs, and the
+    # 2-seat fare is cheapest only for the one-adult alert.
+    fare(base="300.00", taxes="100.00", number=1)  # 10 March: 400
+    fare(base="200.00", taxes="50.00", departure=DEPARTURE + dt.timedelta(days=2), number=2)
+    fare(base="100.00", taxes="50.00", seats=1, departure=DEPARTURE + dt.timedelta(days=2),
+         number=3)  # fmt: skip
+    day = dt.timedelta(days=1)
+    only_10th = alert_for(customer, target=None)
+    to_12th = alert_for(customer, target=None, date_to=DAY + 2 * day)
+    from_11th = alert_for(customer, target=None, date_from=DAY + day, date_to=DAY + 3 * day)
+    two_adults = alert_for(customer, target=None, adults=2, date_to=DAY + 2 * day)
+    after = alert_for(customer, target=None, date_from=DAY + 3 * day, date_to=DAY + 4 * day)
+
+    price_alerts_check()
+
+    prices = dict(PriceAlert.objects.values_list("pk", "last_price"))
+    assert prices[only_10th.pk] == Decimal("400.00")
+    assert prices[to_12th.pk] == Decimal("150.00")
+    assert prices[from_11th.pk] == Decimal("150.00")
+    assert prices[two_adults.pk] == Decimal("500.00")  # (200 + 50) x 2: one seat is too few
+    assert prices[after.pk] is None
+
+
 def test_a_drop_below_the_target_tells_once(customer, run):
     row = fare()
     alert = alert_for(customer, target="450.00")
@@ -89,10 +113,8 @@ def test_a_drop_below_the_target_tells_once(customer, run):
     assert (alert.armed, alert.notified_price, alert.last_price) == (
         False, Decimal("440.000"), Decimal("440.000"),
     )  # fmt: skip
-    assert list(alert.checks.values_list("price", "notified")) == [
-        (Decimal("440.000"), True),
-        (Decimal("440.000"), False),
-    ]
+    # The same price on the second run is no change: the history keeps one row.
+    assert list(alert.checks.values_list("price", "notified")) == [(Decimal("440.000"), True)]
 
 
 def test_a_rise_and_a_drop_again_tell_again(customer, run):
@@ -189,10 +211,11 @@ def test_alerts_whose_dates_passed_end(customer, frozen, run):
     assert alert.checks.count() == 0
 
 
-def test_the_email_is_in_the_alerts_language(run):
+def test_a_customer_is_told_in_the_language_they_read_safar_in_now(run):
     customer = CustomerFactory()
     row = fare()
-    alert_for(customer, target="450.00", language="ar")
+    alert_for(customer, target="450.00", language="en")  # set while reading in English
+    Customer.objects.filter(pk=customer.pk).update(preferred_language="ar")
     set_price(row, "440.00")
 
     run()
@@ -201,6 +224,20 @@ def test_the_email_is_in_the_alerts_language(run):
     assert message.extra_headers["Content-Language"] == "ar"
     html = message.alternatives[0][0]
     assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_a_visitor_is_told_in_the_language_of_the_alert(run):
+    row = fare()
+    alert = alert_for(None, email="guest@example.com", target="450.00", language="ar")
+    PriceAlert.objects.filter(pk=alert.pk).update(state=PriceAlert.State.ACTIVE)  # confirmed
+    set_price(row, "440.00")
+    mail.outbox.clear()  # the confirmation request
+
+    run()
+
+    (message,) = mail.outbox
+    assert message.to == ["guest@example.com"]
+    assert message.extra_headers["Content-Language"] == "ar"
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -216,3 +253,26 @@ def test_queries_do_not_grow_with_the_alerts(count, django_assert_max_num_querie
 
     assert counts["checked"] == count + 1
     assert PriceAlertCheck.objects.count() == count + 1
+
+
+def test_the_history_keeps_each_change_not_each_pass(customer, run):
+    row = fare()  # 500.00
+    alert = alert_for(customer, target="300.00")
+    for total in ["500.00", "500.00", "480.00", "480.00", "480.00", "500.00"]:
+        set_price(row, total)
+        run()
+
+    assert list(alert.checks.values_list("price", flat=True)) == [
+        Decimal("500.000"), Decimal("480.000"), Decimal("500.000"),
+    ]  # fmt: skip
+    alert.refresh_from_db()
+    assert alert.last_price == Decimal("500.000")  # still checked every pass
+
+
+def test_an_alert_with_nothing_on_sale_records_that_once(customer, run):
+    route()
+    alert = alert_for(customer, target="300.00")
+    run()
+    run()
+
+    assert list(alert.checks.values_list("price", flat=True)) == [None]
