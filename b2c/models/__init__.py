@@ -27,10 +27,31 @@ from b2c.models.referrals import (
     CustomerReferral,
     ReferralProgram,
 )
+from b2c.models.reviews import (
+    ContentReport,
+    Review,
+    ReviewAggregate,
+    ReviewImage,
+    ReviewResponse,
+    ReviewVote,
+    SubjectKind,
+)
+from b2c.models.social import StoryComment, StoryLike, TravelPhoto, TravelStory
 from b2c.models.wallet import CustomerWallet, SavedPaymentMethod, WalletTransaction
 from b2c.models.wishlist import FavoriteAirline, FavoriteDestination, Wishlist, WishlistItem
 
 __all__ = [
+    "ContentReport",
+    "Review",
+    "ReviewAggregate",
+    "ReviewImage",
+    "ReviewResponse",
+    "ReviewVote",
+    "StoryComment",
+    "StoryLike",
+    "SubjectKind",
+    "TravelPhoto",
+    "TravelStory",
     "AffiliateClick",
     "AffiliateCommission",
     "AffiliatePartner",

@@ -150,3 +150,16 @@ def customer_data_export(*, customer: Customer) -> dict:
             )
         ],
     }
+
+
+def customer_public_name(*, customer: Customer) -> str:
+    """How a customer signs what they publish (reviews, stories, comments): the first name and
+    the surname's initial ("Nadia K."), never the email address. The user must be loaded
+    (select_related("customer__user") / ("author__user")) to keep lists at constant queries."""
+    from django.utils.translation import gettext as _
+
+    first = customer.user.first_name.strip()
+    last = customer.user.last_name.strip()
+    if first and last:
+        return f"{first} {last[0]}."
+    return first or _("A Safar traveller")
