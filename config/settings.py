@@ -270,6 +270,12 @@ CONTENT_SECURITY_POLICY = {
 # Uploads and request bodies: refuse oversized payloads before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# User images (core.images): bytes and decoded pixels accepted per upload (decompression bombs),
+# longest side kept after re-encoding, and thumbnail size.
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+IMAGE_MAX_SIDE = env.int("IMAGE_MAX_SIDE", default=2560)
+IMAGE_THUMB_SIDE = env.int("IMAGE_THUMB_SIDE", default=480)
 
 # REST API
 REST_FRAMEWORK = {
@@ -305,6 +311,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
         "PriceAlertStateEnum": "b2c.models.alerts.PriceAlert.State",
+        "ReviewStatusEnum": "b2c.models.reviews.Review.Status",
+        "StoryCommentStatusEnum": "b2c.models.social.StoryComment.Status",
     },
 }
 
@@ -343,6 +351,16 @@ CELERY_BEAT_SCHEDULE = {
 
 # Open price alerts (b2c.PriceAlert) a customer, or a visitor's email, may have at once.
 PRICE_ALERTS_PER_CUSTOMER = env.int("PRICE_ALERTS_PER_CUSTOMER", default=20)
+
+# Reviews (b2c.services.reviews): the author may edit a review for REVIEW_EDIT_DAYS after writing
+# it; the automatic check holds for staff a text shorter than REVIEW_MIN_LENGTH characters, one
+# with a link, or one with a word of REVIEW_BLOCKED_WORDS (whole words, any case).
+REVIEW_EDIT_DAYS = env.int("REVIEW_EDIT_DAYS", default=30)
+REVIEW_MIN_LENGTH = env.int("REVIEW_MIN_LENGTH", default=30)
+REVIEW_BLOCKED_WORDS = env.list(
+    "REVIEW_BLOCKED_WORDS",
+    default=["viagra", "cialis", "casino", "porn", "bitcoin", "forex", "escort", "buy followers"],
+)
 
 # Hours before a flight's departure that online check-in opens: the first travel reminder
 # (b2c.services.travel_alerts); the others go 24 and 3 hours before.
