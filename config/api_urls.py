@@ -8,6 +8,8 @@ from b2c.api.customer import urlpatterns as customer_urlpatterns
 from b2c.api.loyalty import urlpatterns as loyalty_urlpatterns
 from b2c.api.newsletter import urlpatterns as newsletter_urlpatterns
 from b2c.api.referrals import urlpatterns as referrals_urlpatterns
+from b2c.api.reviews import urlpatterns as reviews_urlpatterns
+from b2c.api.social import urlpatterns as social_urlpatterns
 from b2c.api.travel_alerts import urlpatterns as travel_alerts_urlpatterns
 from b2c.api.wallet import urlpatterns as wallet_urlpatterns
 from b2c.api.wishlist import urlpatterns as wishlist_urlpatterns
@@ -25,6 +27,8 @@ urlpatterns = [
     path("", include((notifications_urlpatterns, "notifications-api"))),
     path("", include((wishlist_urlpatterns, "wishlist-api"))),
     path("", include((newsletter_urlpatterns, "newsletter-api"))),
+    path("", include((reviews_urlpatterns, "reviews-api"))),
+    path("", include((social_urlpatterns, "social-api"))),
     path("flights/", include((flights_urlpatterns, "flights-api"))),
     path("bookings/", include(("bookings.api", "bookings-api"))),
 ]

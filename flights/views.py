@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from b2c.selectors.customer import customer_currency
+from b2c.selectors.reviews import review_aggregates_for
 from b2c.selectors.wishlist import favorite_airline_scores, offers_ranked_for
+from b2c.views.review_views import offer_subject_keys, search_ratings
 from core.exceptions import ApplicationError
 from flights import selectors
 from flights.forms import SORT_CHOICES, FlightSearchForm
@@ -61,6 +63,9 @@ def search(request):
             results = replace(results, offers=offers_ranked_for(results.offers, scores))
     page = Paginator(results.offers, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     form.offer_airlines(results.airlines)
+    # The shown offers' ratings, in one query; a visitor's cached page keeps them for as long as
+    # it keeps the prices (SEARCH_CACHE_SECONDS).
+    aggregates = review_aggregates_for(subject_keys=offer_subject_keys(page.object_list))
     context.update(
         {
             "query": query,
@@ -74,6 +79,7 @@ def search(request):
             + query.passengers.children
             + query.passengers.infants,
             "sorts": SORT_CHOICES,
+            "review_ratings": search_ratings(aggregates),
         }
     )
     response = render(request, "flights/search.html", context)

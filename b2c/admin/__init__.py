@@ -4,6 +4,8 @@ from b2c.admin import (  # noqa: F401
     loyalty,
     newsletter,
     referrals,
+    reviews,
+    social,
     travel_alerts,
     wallet,
     wishlist,
