@@ -69,3 +69,23 @@ def price_chart(
         high=max(prices),
         target_y=y(target) if target is not None else None,
     )
+
+
+def alerts_summary(*, customer: Customer) -> dict[str, int]:
+    """For the dashboard, in one query: the customer's price alerts watching now, and the
+    changes to their flights awaiting an answer."""
+    from django.db.models import Count, Q
+
+    from b2c.models import TravelAlert
+
+    counts = Customer.objects.filter(pk=customer.pk).aggregate(
+        watching=Count(
+            "price_alerts", filter=Q(price_alerts__state=PriceAlert.State.ACTIVE), distinct=True
+        ),
+        awaiting=Count(
+            "travel_alerts",
+            filter=Q(travel_alerts__state=TravelAlert.State.AWAITING),
+            distinct=True,
+        ),
+    )
+    return {"watching": counts["watching"] or 0, "awaiting": counts["awaiting"] or 0}

@@ -34,11 +34,17 @@ class CustomerDashboardView(LoginRequiredMixin, View):
         from bookings.selectors import booking_list_for_customer
 
         customer = customer_selectors.customer_for_user(user=request.user)
+        from b2c.selectors.alerts import alerts_summary
         from b2c.selectors.wallet import wallet_for_customer
 
         upcoming = booking_list_for_customer(customer=customer)["upcoming"][:3]
         wallet = wallet_for_customer(customer=customer)
-        context = {"customer": customer, "upcoming": upcoming, "wallet": wallet}
+        context = {
+            "customer": customer,
+            "upcoming": upcoming,
+            "wallet": wallet,
+            "alerts": alerts_summary(customer=customer),
+        }
         return render(request, "b2c/dashboard.html", context)
 
 

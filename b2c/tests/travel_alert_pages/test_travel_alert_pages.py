@@ -286,3 +286,26 @@ def test_the_public_advisories_page_lists_those_in_force_by_country(client):
     assert "Avoid travel" in words and "Exercise caution" in words and "Information" in words
     assert "In force until 3/2/30, 9:00 AM" in words
     assert "Over" not in words and "Soon" not in words
+
+
+def test_the_dashboard_counts_changes_awaiting_an_answer_and_price_alerts(
+    customer_client, customer
+):
+    from b2c.tests.alerts.helpers import alert_for
+
+    booking = trip(customer)
+    change_for(booking)
+    change_for(booking, state="accepted")
+    alert_for(customer, target="450.00")
+
+    words = text(customer_client.get(reverse("b2c:dashboard")))
+
+    assert "1 change to your flights awaits your answer." in words
+    assert "1 price alert watching fares for you." in words
+    assert "You have no price alerts or travel alerts." not in words
+
+
+def test_the_dashboard_says_when_there_are_no_alerts(customer_client):
+    words = text(customer_client.get(reverse("b2c:dashboard")))
+
+    assert "You have no price alerts or travel alerts." in words
