@@ -21,10 +21,13 @@ from b2c.models import (
 from b2c.selectors.customer import customer_for_user
 from b2c.services import customer as customer_services
 from b2c.services.loyalty import loyalty_points_grant
-from flights.models import Airline
+from bookings.models import Booking, BookingSegment, Passenger
+from flights.models import Airline, Airport, Fare, Flight
 from flights.schedule import schedule_generate
 from flights.services import airlines_load, airports_load
 from payments.fx import exchange_rates_refresh
+
+DEMO_FLOWN_REFERENCE = "DMOFLY"
 
 # The demo catalogue, with its own translations (staff enter these in the admin).
 DEMO_REWARDS = [
@@ -150,7 +153,8 @@ class Command(BaseCommand):
         exchange_rates_refresh()
         with transaction.atomic():
             self._programmes()
-            self._demo_customer()
+            customer = self._demo_customer()
+            self._flown_trip(customer)
             self._staff()
         self.stdout.write(self.style.SUCCESS(f"{airlines} airlines, {airports} airports loaded."))
         self.stdout.write(
@@ -235,6 +239,45 @@ class Command(BaseCommand):
             customer_services.frequent_flyer_number_add(
                 customer=customer, airline=Airline.objects.get(iata_code="EK"), number="EK123456789"
             )
+        return customer
+
+    def _flown_trip(self, customer):
+        """A trip the demo customer has flown (Dubai to London three weeks ago), so that a
+        verified review can be written at once (/reviews/write/). Demo data, written directly:
+        it was never held or paid through the site."""
+        if Booking.objects.filter(reference=DEMO_FLOWN_REFERENCE).exists():
+            return
+        departure = (timezone.now() - dt.timedelta(days=21)).replace(
+            hour=4, minute=30, second=0, microsecond=0
+        )
+        dubai, london = Airport.objects.get(iata_code="DXB"), Airport.objects.get(iata_code="LHR")
+        flight = Flight.objects.create(
+            airline=Airline.objects.get(iata_code="EK"), number=1, aircraft="Boeing 777-300ER",
+            origin=dubai, destination=london,
+            departure_at=departure, arrival_at=departure + dt.timedelta(hours=7, minutes=40),
+            distance_km=5491,
+        )  # fmt: skip
+        fare = Fare.objects.create(
+            flight=flight, cabin="economy", brand="Classic", base_fare=Decimal("1450.00"),
+            taxes=Decimal("385.00"), currency="AED", seats_available=0, checked_baggage_kg=30,
+        )  # fmt: skip
+        booking = Booking.objects.create(
+            reference=DEMO_FLOWN_REFERENCE, customer=customer, status=Booking.Status.CONFIRMED,
+            held_until=departure - dt.timedelta(days=30), currency="AED", fare_currency="AED",
+            base_total=fare.base_fare, taxes_total=fare.taxes, total=fare.base_fare + fare.taxes,
+            contact_email=customer.user.email, departure_at=departure,
+            confirmed_at=departure - dt.timedelta(days=30),
+            completed_at=departure + dt.timedelta(hours=8),
+        )  # fmt: skip
+        BookingSegment.objects.create(
+            booking=booking, fare=fare, flight=flight, direction=BookingSegment.Direction.OUTBOUND,
+            position=0, cabin=fare.cabin, brand=fare.brand, adult_base=fare.base_fare,
+            adult_taxes=fare.taxes, refundable=False, refund_fee=Decimal(0),
+        )  # fmt: skip
+        Passenger.objects.create(
+            booking=booking, type=Passenger.Type.ADULT, given_names="Layla", surname="Rahman",
+            date_of_birth=dt.date(1990, 4, 12), position=0, passport_number="BX1234567",
+        )  # fmt: skip
 
     def _programmes(self):
         """The loyalty programme and its rewards, the referral programme, a partner site."""

@@ -37,3 +37,17 @@ def test_seed_demo_sets_up_the_money_programmes_once():
     assert (demo.points_balance, demo.points_pending) == (1500, 0)
     assert LoyaltyTransaction.objects.filter(customer=demo).count() == 1
     assert ledgers_verify() == [] and loyalty_ledgers_verify() == []
+
+
+def test_the_demo_customer_has_a_flown_trip_to_review():
+    from b2c.selectors.reviews import reviewable_bookings
+
+    for _ in range(2):  # running it again changes nothing
+        call_command("seed_demo", "--force", "--days", "1", "--routes", "2", verbosity=0)
+
+    demo = Customer.objects.get(user__email="demo@safar.example")
+    ((booking, flights),) = reviewable_bookings(customer=demo)
+    assert booking.reference == "DMOFLY"
+    assert [(f.designator, f.origin.iata_code, f.destination.iata_code) for f in flights] == [
+        ("EK1", "DXB", "LHR")
+    ]
