@@ -224,6 +224,16 @@ urlpatterns = [
         name="story-photo-remove",
     ),
     path(
+        "stories/<str:slug>/photos/<int:photo_id>/up/",
+        social_views.StoryPhotoActionView.as_view(action="up"),
+        name="story-photo-up",
+    ),
+    path(
+        "stories/<str:slug>/photos/<int:photo_id>/down/",
+        social_views.StoryPhotoActionView.as_view(action="down"),
+        name="story-photo-down",
+    ),
+    path(
         "stories/<str:slug>/photos/<int:photo_id>/cover/",
         social_views.StoryPhotoActionView.as_view(action="cover"),
         name="story-photo-cover",

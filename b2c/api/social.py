@@ -42,6 +42,7 @@ from b2c.services.social import (
     story_like_set,
     story_photo_add,
     story_photo_remove,
+    story_photo_reorder,
     story_update,
 )
 from core.api import ApiErrorSerializer, Pagination, validated
@@ -338,6 +339,30 @@ class StoryPhotosApi(APIView):
         return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
 
+class StoryPhotoOrderApi(APIView):
+    """Put one's own story's photos in a new order: every photo's id, each once."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StoryPhotoOrderInput"
+
+        photos = serializers.ListField(
+            child=serializers.IntegerField(), help_text="The ids of all the story's photos."
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: PhotoSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+    )
+    def put(self, request, slug: str):
+        customer = customer_for_user(user=request.user)
+        story = _story(request, slug)
+        data = validated(self.InputSerializer, request.data)
+        with not_found_as_404():
+            story_photo_reorder(customer=customer, story_id=story.pk, photo_ids=data["photos"])
+        return Response(PhotoSerializer(story.photos.order_by("position", "pk"), many=True).data)
+
+
 class StoryPhotoApi(APIView):
     """Remove a photo from one's own story."""
 
@@ -456,6 +481,9 @@ urlpatterns = [
     path("stories/", StoriesApi.as_view(), name="stories"),
     path("stories/<str:slug>/", StoryDetailApi.as_view(), name="story"),
     path("stories/<str:slug>/photos/", StoryPhotosApi.as_view(), name="story-photos"),
+    path(
+        "stories/<str:slug>/photos/order/", StoryPhotoOrderApi.as_view(), name="story-photo-order"
+    ),
     path("stories/<str:slug>/photos/<int:photo_id>/", StoryPhotoApi.as_view(), name="story-photo"),
     path("stories/<str:slug>/like/", StoryLikeApi.as_view(), name="story-like"),
     path("stories/<str:slug>/comments/", StoryCommentsApi.as_view(), name="story-comments"),

@@ -350,6 +350,20 @@ def story_photo_reorder(*, customer: Customer, story_id: int, photo_ids: Sequenc
             TravelPhoto.objects.filter(pk=photo_id).update(position=position)
 
 
+def story_photo_move(*, customer: Customer, story_id: int, photo_id: int, offset: int) -> None:
+    """Move one photo `offset` places in the story's order (-1: one earlier, 1: one later);
+    at either end it stays where it is."""
+    with transaction.atomic():
+        story = _own_story_locked(customer=customer, story_id=story_id)
+        photo = _own_photo(story=story, photo_id=photo_id)
+        order = list(story.photos.order_by("position", "pk").values_list("pk", flat=True))
+        index = order.index(photo.pk)
+        target = min(max(index + offset, 0), len(order) - 1)
+        order.insert(target, order.pop(index))
+        for position, pk in enumerate(order):
+            TravelPhoto.objects.filter(pk=pk).exclude(position=position).update(position=position)
+
+
 def story_photo_caption(
     *, customer: Customer, story_id: int, photo_id: int, caption: str
 ) -> TravelPhoto:

@@ -52,6 +52,7 @@ from b2c.services.social import (
     story_like_toggle,
     story_photo_add,
     story_photo_caption,
+    story_photo_move,
     story_photo_remove,
     story_update,
 )
@@ -310,6 +311,12 @@ class StoryPhotoActionView(LoginRequiredMixin, View):
                 elif self.action == "cover":
                     story_cover_set(customer=customer, story_id=story.pk, photo_id=photo_id)
                     messages.success(request, _("Cover photo changed."))
+                elif self.action in ("up", "down"):
+                    story_photo_move(
+                        customer=customer, story_id=story.pk, photo_id=photo_id,
+                        offset=-1 if self.action == "up" else 1,
+                    )  # fmt: skip
+                    messages.success(request, _("Photo moved."))
                 else:
                     form = PhotoCaptionForm(request.POST, prefix=f"p{photo_id}")
                     caption = form.data.get(f"p{photo_id}-caption", "")

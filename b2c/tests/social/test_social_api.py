@@ -192,3 +192,24 @@ def test_in_the_openapi_schema(client):
                  "/api/v1/stories/{slug}/comments/:", "/api/v1/stories/{slug}/photos/:",
                  "/api/v1/stories/{slug}/report/:"):  # fmt: skip
         assert path in schema
+
+
+def test_photo_order_puts_every_photo_in_place(customer_api, customer, _media):
+    made = story(customer, photos=[jpeg("a.jpg"), jpeg("b.jpg")])
+    first, second = made.photos.order_by("position")
+
+    answer = customer_api.put(
+        f"/api/v1/stories/{made.slug}/photos/order/",
+        {"photos": [second.pk, first.pk]},
+        format="json",
+    )
+
+    assert answer.status_code == 200
+    assert [p["id"] for p in answer.json()] == [second.pk, first.pk]
+    refused = customer_api.put(
+        f"/api/v1/stories/{made.slug}/photos/order/", {"photos": [second.pk]}, format="json"
+    )
+    assert refused.status_code == 400
+    assert list(made.photos.order_by("position").values_list("pk", flat=True)) == [
+        second.pk, first.pk,
+    ]  # fmt: skip

@@ -322,3 +322,30 @@ def test_report_of_a_private_story_is_404(client, customer, other_customer):
     client.force_login(other_customer.user)
     assert client.post(_url("story-report", made.slug), {"reason": "spam"}).status_code == 404
     assert ContentReport.objects.count() == 0
+
+
+def test_photos_move_up_and_down_on_the_edit_page(client, customer, _media):
+    made = story(customer, photos=[jpeg("a.jpg"), jpeg("b.jpg"), jpeg("c.jpg")])
+    first, second, third = made.photos.order_by("position")
+    client.force_login(customer.user)
+
+    page = client.get(reverse("b2c:story-edit", args=[made.slug])).content.decode()
+    # The first photo cannot move up, the last cannot move down.
+    assert reverse("b2c:story-photo-up", args=[made.slug, first.pk]) not in page
+    assert reverse("b2c:story-photo-down", args=[made.slug, third.pk]) not in page
+    client.post(reverse("b2c:story-photo-down", args=[made.slug, first.pk]))
+    client.post(reverse("b2c:story-photo-up", args=[made.slug, third.pk]))
+
+    order = list(made.photos.order_by("position").values_list("pk", flat=True))
+    assert order == [second.pk, third.pk, first.pk]
+
+
+def test_someone_else_cannot_move_a_photo(client, customer, other_customer, _media):
+    made = story(customer, photos=[jpeg("a.jpg"), jpeg("b.jpg")])
+    first = made.photos.order_by("position").first()
+    client.force_login(other_customer.user)
+
+    response = client.post(reverse("b2c:story-photo-down", args=[made.slug, first.pk]))
+
+    assert response.status_code == 404
+    assert made.photos.order_by("position").first() == first
