@@ -28,7 +28,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from core.exceptions import ApplicationError
 
@@ -41,6 +41,9 @@ DEFAULT_THUMB_SIDE = 480
 
 # Only these decoders ever see an upload: fewer parsers, smaller attack surface.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+# Phones add an MPF segment (depth map, preview) to their JPEGs and Pillow's JPEG decoder then
+# answers "MPO": it is a JPEG whose first frame is the photo, and we store only that frame.
+OPENED_FORMATS = (*ACCEPTED_FORMATS, "MPO")
 JPEG_OPTIONS: dict[str, Any] = {"quality": 85, "optimize": True, "progressive": True}
 
 # Pillow's own bomb guard (a warning above the limit, an error above twice the limit) also
@@ -138,7 +141,7 @@ def _open(data: bytes, field: str, max_pixels: int) -> Image.Image:
         raise _not_an_image(field) from None
     except DECODE_ERRORS:
         raise _damaged(field) from None
-    if image.format not in ACCEPTED_FORMATS:
+    if image.format not in OPENED_FORMATS:
         raise _not_an_image(field)
     width, height = image.size
     if width <= 0 or height <= 0:
@@ -161,7 +164,45 @@ def _decode(data: bytes, field: str, max_pixels: int) -> Image.Image:
         raise _too_many_pixels(field) from None
     except DECODE_ERRORS:
         raise _damaged(field) from None
+    except ImageRejected:
+        raise
+    except Exception:
+        # A decoder bug on hostile input is still the upload's fault, not a server error.
+        logger.warning("Unexpected error while decoding an uploaded image", exc_info=True)
+        raise _damaged(field) from None
     return image
+
+
+# EXIF Orientation value -> the transposition that shows the photo upright (as ImageOps does).
+_ORIENTATION_TAG = 0x0112
+_TRANSPOSE_FOR_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The pixels turned the way the EXIF Orientation says, or as decoded if it cannot be read.
+
+    ImageOps.exif_transpose also rewrites the EXIF block, which raises (TypeError, KeyError,
+    ...) on malformed EXIF; we drop the metadata anyway, so only the orientation is read.
+    """
+    try:
+        orientation = image.getexif().get(_ORIENTATION_TAG)
+        method = (
+            _TRANSPOSE_FOR_ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+        )
+        if method is None:
+            return image
+        return image.transpose(method)
+    except Exception:
+        logger.warning("Ignoring an unreadable EXIF orientation", exc_info=True)
+        return image
 
 
 def _to_output_mode(image: Image.Image) -> tuple[Image.Image, str]:
@@ -204,7 +245,7 @@ def image_process(upload: Any, *, field: str = "image") -> ProcessedImage:
     decoded = _decode(data, field, max_pixels)
     try:
         # Phones store the sensor's orientation in EXIF; we drop EXIF, so apply it first.
-        upright = ImageOps.exif_transpose(decoded) or decoded
+        upright = _upright(decoded)
         image, fmt = _to_output_mode(upright)
         # Keep nothing from the upload but pixels: convert() copies info (exif, icc, xmp, text).
         image.info = {}
@@ -216,6 +257,9 @@ def image_process(upload: Any, *, field: str = "image") -> ProcessedImage:
         content = _encode(image, fmt)
         thumb_content = _encode(thumb, fmt)
     except DECODE_ERRORS:
+        raise _damaged(field) from None
+    except Exception:
+        logger.warning("Unexpected error while re-encoding an uploaded image", exc_info=True)
         raise _damaged(field) from None
     finally:
         decoded.close()

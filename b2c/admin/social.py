@@ -5,8 +5,8 @@ customer wrote. Reported content comes first."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from b2c.models import StoryComment, TravelPhoto, TravelStory
-from b2c.services.social import comment_hide, story_hide, story_unhide
+from b2c.models import StoryComment, StoryLike, TravelPhoto, TravelStory
+from b2c.services.social import comment_hide, comment_unhide, story_hide, story_unhide
 from core.exceptions import ApplicationError
 
 HIDE_REASON = _("Hidden by staff after review")
@@ -110,7 +110,7 @@ class StoryCommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "moderated_by", "created_at",
     )  # fmt: skip
     readonly_fields = fields
-    actions = ["hide"]
+    actions = ["hide", "unhide"]
 
     @admin.display(description=_("author"), ordering="author__user__email")
     def author_email(self, obj):
@@ -121,3 +121,21 @@ class StoryCommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         _run(self, request, queryset,
              lambda c: comment_hide(staff_user=request.user, comment_id=c.pk),
              _("%(count)d comments hidden."))  # fmt: skip
+
+    @admin.action(description=_("Show the selected comments again"))
+    def unhide(self, request, queryset):
+        _run(self, request, queryset,
+             lambda c: comment_unhide(staff_user=request.user, comment_id=c.pk),
+             _("%(count)d comments shown again."))  # fmt: skip
+
+
+@admin.register(StoryLike)
+class StoryLikeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Who liked what, to look into; likes change only through the services (counts)."""
+
+    list_display = ("story", "customer", "created_at")
+    list_select_related = ("story", "customer__user")
+    search_fields = ("story__title", "story__slug")
+    ordering = ("-created_at",)
+    fields = ("story", "customer", "created_at")
+    readonly_fields = fields

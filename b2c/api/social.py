@@ -247,7 +247,10 @@ class StoriesApi(APIView):
         if hasattr(data, "getlist"):
             # Multipart: several `photos` and `captions` parts, in order.
             lists = {"photos": data.getlist("photos"), "captions": data.getlist("captions")}
-            data = {key: data.get(key) for key in data} | lists
+            # One value a field; an empty one (a form's "no trip") is "not given".
+            data = {
+                key: data.get(key) for key in data if key not in lists and data.get(key) != ""
+            } | lists
         data = validated(StoryCreateSerializer, data)
         story = story_create(
             customer=customer,
@@ -290,7 +293,7 @@ class StoryDetailApi(APIView):
         }
         data = validated(StoryInputSerializer, current | dict(request.data.items()))
         with not_found_as_404():
-            story_update(
+            story = story_update(
                 customer=customer,
                 story_id=story.pk,
                 title=data["title"],
@@ -299,7 +302,8 @@ class StoryDetailApi(APIView):
                 destination_code=data["destination"],
                 booking_id=data["booking"],
             )
-        return Response(_detail(request, story_for_viewer(slug=slug, viewer=customer)))
+        # Made unlisted or private, the story has a new address.
+        return Response(_detail(request, story_for_viewer(slug=story.slug, viewer=customer)))
 
     @extend_schema(responses={204: None, 404: NOT_FOUND})
     def delete(self, request, slug: str):

@@ -208,11 +208,111 @@ def frequent_flyer_number_delete(*, entry: FrequentFlyerNumber) -> None:
     )
 
 
+def _community_content_delete(*, customer: Customer) -> None:
+    """Remove what the customer wrote for others to read, through the services that keep
+    counters, rating aggregates and stored files right: every story (private ones too) with its
+    photos, every review with its images, and every comment. A comment with replies stays as
+    "deleted" without its text, so the thread keeps its shape."""
+    from b2c.models import Review, StoryComment, TravelStory
+    from b2c.services.reviews import review_delete
+    from b2c.services.social import CommentNotFound, comment_delete, story_delete
+
+    for story_id in TravelStory.objects.filter(author=customer).values_list("pk", flat=True):
+        story_delete(customer=customer, story_id=story_id)
+    for review_id in Review.objects.filter(customer=customer).values_list("pk", flat=True):
+        review_delete(customer=customer, review_id=review_id)
+    comment_ids = list(
+        StoryComment.objects.filter(author=customer)
+        .exclude(status=StoryComment.Status.DELETED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for comment_id in comment_ids:
+        try:
+            comment_delete(customer=customer, comment_id=comment_id)
+        except CommentNotFound:
+            # Already taken away with its parent (a deleted parent goes with its last reply).
+            continue
+    # Deleted comments kept for their replies already have no text; make sure of it.
+    StoryComment.objects.filter(author=customer).exclude(text="").filter(
+        status=StoryComment.Status.DELETED
+    ).update(text="")
+
+
+def _community_export(*, customer: Customer) -> dict:
+    """The customer's reviews, stories and comments: their own words and dates only."""
+    from b2c.models import Review, StoryComment, TravelStory
+
+    def iso(value) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "reviews": [
+            {
+                "id": r.pk,
+                "subject": r.subject_key,
+                "travel_date": iso(r.travel_date),
+                "rating": r.rating,
+                "comfort": r.comfort,
+                "service": r.service,
+                "value": r.value,
+                "punctuality": r.punctuality,
+                "title": r.title,
+                "text": r.text,
+                "language": r.language,
+                "status": r.status,
+                "created_at": iso(r.created_at),
+                "published_at": iso(r.published_at),
+                "edited_at": iso(r.edited_at),
+            }
+            for r in Review.objects.filter(customer=customer).order_by("pk")
+        ],
+        "stories": [
+            {
+                "id": s.pk,
+                "slug": s.slug,
+                "title": s.title,
+                "body": s.body,
+                "visibility": s.visibility,
+                "language": s.language,
+                "captions": [
+                    photo.caption
+                    for photo in sorted(
+                        s.photos.all(), key=lambda photo: (photo.position, photo.pk)
+                    )
+                    if photo.caption
+                ],
+                "created_at": iso(s.created_at),
+                "published_at": iso(s.published_at),
+                "updated_at": iso(s.updated_at),
+            }
+            for s in TravelStory.objects.filter(author=customer)
+            .prefetch_related("photos")
+            .order_by("pk")
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "story": c.story.slug,
+                "reply_to": c.parent_id,
+                "text": c.text,
+                "status": c.status,
+                "created_at": iso(c.created_at),
+                "edited_at": iso(c.edited_at),
+            }
+            for c in StoryComment.objects.filter(author=customer)
+            .select_related("story")
+            .order_by("pk")
+        ],
+    }
+
+
 @transaction.atomic
 def customer_account_delete(*, customer: Customer) -> Customer:
     """Close the account: erase personal data, keep the customer row for financial records.
 
-    The user can no longer sign in; their email address is freed for a new sign-up.
+    The user can no longer sign in; their email address is freed for a new sign-up. Their
+    stories, reviews and comments go too (`_community_content_delete`).
     """
     from allauth.account.models import EmailAddress
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -231,6 +331,7 @@ def customer_account_delete(*, customer: Customer) -> Customer:
 
     customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
     user = customer.user
+    _community_content_delete(customer=customer)
     # What the customer kept or asked for under their address goes with it.
     NewsletterSubscription.objects.filter(
         Q(customer=customer) | Q(email__iexact=user.email)
@@ -281,7 +382,7 @@ def customer_data_export_record(*, customer: Customer, request=None) -> dict:
     """The customer's data download; the download itself is logged for staff."""
     from b2c.selectors.customer import customer_data_export
 
-    data = customer_data_export(customer=customer)
+    data = customer_data_export(customer=customer) | _community_export(customer=customer)
     customer_activity_record(
         customer=customer,
         kind=CustomerActivity.Kind.DATA_EXPORTED,

@@ -14,6 +14,7 @@ removes the row, under a lock of the story row, so they equal the rows under con
 """
 
 import secrets
+import string
 from collections.abc import Sequence
 from typing import Any
 
@@ -82,12 +83,33 @@ def markdown_render(text: str) -> str:
     ).strip()
 
 
-def _slug_for(title: str) -> str:
-    base = slugify(title, allow_unicode=True)[:160].strip("-") or "story"
+RANDOM_SLUG_CHARS = string.ascii_lowercase + string.digits
+RANDOM_SLUG_LENGTH = 10  # about 51 bits: not guessable, short enough to share
+
+
+def _secret_suffix() -> str:
+    return "".join(secrets.choice(RANDOM_SLUG_CHARS) for _ in range(RANDOM_SLUG_LENGTH))
+
+
+def _slug_base(title: str) -> str:
+    return slugify(title, allow_unicode=True)[:160].strip("-") or "story"
+
+
+def _slug_for(title: str, visibility: str) -> str:
+    """A readable address for a public story (a short suffix only on a clash); for an unlisted
+    or private one, the title with a random suffix, so that its address cannot be guessed from
+    the title and no clash check tells anyone that such a story exists."""
+    base = _slug_base(title)
+    if visibility != TravelStory.Visibility.PUBLIC:
+        slug = f"{base}-{_secret_suffix()}"
     # "new" is the address of the page that writes a story.
-    slug = f"{base}-{secrets.token_hex(3)}" if base in RESERVED_SLUGS else base
-    while TravelStory.objects.filter(slug=slug).exists():
+    elif base in RESERVED_SLUGS:
         slug = f"{base}-{secrets.token_hex(3)}"
+    else:
+        slug = base
+    while TravelStory.objects.filter(slug=slug).exists():
+        suffix = secrets.token_hex(3) if visibility == TravelStory.Visibility.PUBLIC else None
+        slug = f"{base}-{suffix or _secret_suffix()}"
     return slug
 
 
@@ -239,7 +261,7 @@ def _story_insert(*, customer: Customer, fields: dict[str, Any]) -> TravelStory:
             with transaction.atomic():
                 return TravelStory.objects.create(
                     author=customer,
-                    slug=_slug_for(fields["title"]),
+                    slug=_slug_for(fields["title"], fields["visibility"]),
                     published_at=timezone.now(),
                     **fields,
                 )
@@ -260,7 +282,10 @@ def story_update(
     booking_id: int | None = None,
     language: str | None = None,
 ) -> TravelStory:
-    """The author changes the story's text and settings; its address (slug) stays."""
+    """The author changes the story's text and settings; its address (slug) stays, except
+    when the story is made unlisted or private: then it gets a new random address and the old
+    one stops working (whoever had the link, or guessed it from the title, loses it). Callers
+    must use the returned story's slug."""
     with transaction.atomic():
         story = _own_story_locked(customer=customer, story_id=story_id)
         fields = _clean_story_fields(
@@ -268,6 +293,11 @@ def story_update(
             destination_code=destination_code, booking_id=booking_id,
             language=language or story.language,
         )  # fmt: skip
+        if (
+            fields["visibility"] != story.visibility
+            and fields["visibility"] != TravelStory.Visibility.PUBLIC
+        ):
+            story.slug = _slug_for(fields["title"], fields["visibility"])
         for name, value in fields.items():
             setattr(story, name, value)
         story.save()
@@ -575,4 +605,26 @@ def comment_hide(*, staff_user, comment_id: int) -> StoryComment:
             comment.status = StoryComment.Status.HIDDEN
         comment.moderated_by = staff_user
         comment.save(update_fields=["status", "moderated_by", "updated_at"])
+    return comment
+
+
+def comment_unhide(*, staff_user, comment_id: int) -> StoryComment:
+    """Staff show a hidden comment again; it counts on the story again. A visible comment
+    stays as it is; one its author deleted is gone (CommentNotFound)."""
+    _require_staff(staff_user)
+    with transaction.atomic():
+        comment = StoryComment.objects.filter(pk=comment_id).first()
+        if comment is None:
+            raise _comment_not_found()
+        TravelStory.objects.select_for_update().filter(pk=comment.story_id).first()
+        comment = StoryComment.objects.select_for_update().get(pk=comment_id)
+        if comment.status == StoryComment.Status.DELETED:
+            raise _comment_not_found()
+        if comment.status == StoryComment.Status.HIDDEN:
+            TravelStory.objects.filter(pk=comment.story_id).update(
+                comment_count=F("comment_count") + 1
+            )
+            comment.status = StoryComment.Status.VISIBLE
+            comment.moderated_by = staff_user
+            comment.save(update_fields=["status", "moderated_by", "updated_at"])
     return comment

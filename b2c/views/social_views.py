@@ -255,7 +255,7 @@ class StoryEditView(LoginRequiredMixin, View):
             data = form.cleaned_data
             try:
                 with not_found_as_404():
-                    story_update(
+                    story = story_update(
                         customer=customer,
                         story_id=story.pk,
                         title=data["title"],

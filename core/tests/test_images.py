@@ -10,7 +10,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
-from PIL import Image, ImageCms, PngImagePlugin
+from PIL import Image, ImageCms, ImageOps, PngImagePlugin
 
 from core.exceptions import ApplicationError
 from core.images import (
@@ -222,6 +222,112 @@ def test_upload_read_before_is_rewound():
 
 def test_plain_file_object_without_size():
     assert image_process(io.BytesIO(encode(photo(), "PNG"))).width == 64
+
+
+# A camera's EXIF block with Orientation 6 whose GPS IFD holds entries pointing past the end
+# (from a real upload that crashed ImageOps.exif_transpose with a TypeError): big-endian TIFF
+# header, IFD0 with Orientation and the GPS IFD pointer, then a broken GPS IFD.
+MALFORMED_EXIF = (
+    b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x02\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06"
+    b"\xdd\x00\x88%\x00\x04\x00\x00\x00\x01\x00\x00\x00&\x00\x00\x00\x002\x02\x00\x01f\x02"
+    b"\x00\x00\x00\x02N\x00\x00\x00\x00\x02\x00\x05\x00\x00\x00\x03\x00\x00\x00D\x00\x00"
+    b"\x00\x00\x00c\x00\x01\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00"
+    b"\x03\x00\x00\x00\x01"
+)
+
+
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+def test_malformed_exif_does_not_crash_and_is_dropped():
+    source = Image.new("RGB", (64, 48), (255, 0, 0))
+    source.paste((0, 0, 255), (32, 0, 64, 48))
+    data = encode(source, "JPEG", exif=MALFORMED_EXIF, quality=95)
+    # The fixture really is one that ImageOps cannot handle.
+    with pytest.raises(TypeError):
+        broken = Image.open(io.BytesIO(data))
+        ImageOps.exif_transpose(broken)
+
+    result = image_process(upload(data))
+
+    image = reopen(result.content)
+    assert image.size == (48, 64)  # Orientation 6 could still be read and was applied
+    assert dict(image.getexif()) == {}
+    assert b"Exif" not in result.content.open().read()
+    top, bottom = image.getpixel((24, 5)), image.getpixel((24, 58))
+    assert top[0] > 200 and top[2] < 60
+    assert bottom[2] > 200 and bottom[0] < 60
+
+
+# IFD0 with one entry: Orientation as ASCII "6" (type 2) instead of a SHORT.
+ORIENTATION_AS_TEXT = (
+    b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01"
+    b"\x01\x12\x00\x02\x00\x00\x00\x02"
+    b"6\x00\x00\x00"
+    b"\x00\x00\x00\x00"
+)
+
+
+# Orientation 99 (a SHORT, but no such orientation).
+ORIENTATION_99 = (
+    b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01"
+    b"\x01\x12\x00\x03\x00\x00\x00\x01"
+    b"\x00c\x00\x00"
+    b"\x00\x00\x00\x00"
+)
+
+
+@pytest.mark.parametrize("exif", [ORIENTATION_AS_TEXT, ORIENTATION_99])
+def test_orientation_of_the_wrong_type_or_value_is_ignored(exif):
+    data = encode(photo((40, 20)), "JPEG", exif=exif)
+    assert Image.open(io.BytesIO(data)).getexif()[ORIENTATION] in ("6", 99)
+    result = image_process(upload(data))
+    assert reopen(result.content).size == (40, 20)
+
+
+def test_unreadable_orientation_keeps_the_image_as_decoded(monkeypatch, caplog):
+    def broken_getexif(self):
+        raise KeyError("IFD")
+
+    monkeypatch.setattr(Image.Image, "getexif", broken_getexif)
+    result = image_process(upload(encode(photo((40, 20)), "JPEG")))
+    assert (result.width, result.height) == (40, 20)
+    assert "orientation" in caplog.text
+
+
+def test_unexpected_error_while_decoding_is_damaged_not_a_crash(monkeypatch, caplog):
+    def broken_load(self):
+        raise KeyError("decoder state")
+
+    data = encode(photo((40, 20)), "PNG")
+    monkeypatch.setattr(Image.Image, "load", broken_load)
+    assert refused(data, "photo.png") == DAMAGED
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+
+
+def test_unexpected_error_while_re_encoding_is_damaged_not_a_crash(monkeypatch, caplog):
+    def broken_save(self, *args, **kwargs):
+        raise TypeError("encoder state")
+
+    data = encode(photo((40, 20)), "JPEG")
+    monkeypatch.setattr(Image.Image, "save", broken_save)
+    assert refused(data) == DAMAGED
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+
+
+def test_phone_jpeg_with_mpf_segment_is_accepted_as_jpeg():
+    first = Image.new("RGB", (64, 48), (255, 0, 0))
+    second = Image.new("RGB", (32, 24), (0, 0, 255))
+    data = encode(first, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+
+    result = image_process(upload(data))
+
+    assert result.name.endswith(".jpg")
+    image = reopen(result.content)
+    assert image.format == "JPEG"
+    assert getattr(image, "n_frames", 1) == 1
+    assert image.size == (64, 48)
+    red = image.getpixel((10, 10))
+    assert red[0] > 200 and red[2] < 60
 
 
 # Refused uploads

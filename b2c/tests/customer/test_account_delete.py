@@ -122,3 +122,65 @@ def test_deleting_the_account_erases_wishlists_alerts_newsletter_and_notificatio
     assert not NewsletterSubscription.objects.filter(email__iexact=email).exists()
     assert not Notification.objects.filter(user=customer.user).exists()
     assert Wishlist.objects.filter(customer=other).count() == 1
+
+
+def test_deleting_the_account_deletes_stories_reviews_and_comments(
+    db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from b2c.models import Review, ReviewAggregate, StoryComment, TravelPhoto, TravelStory
+    from b2c.services.customer import customer_account_delete
+    from b2c.services.reviews import review_create
+    from b2c.services.social import comment_add
+    from b2c.tests.reviews.helpers import GOOD_TEXT, media_files, png
+    from b2c.tests.social.helpers import jpeg, story
+    from core.testing.factories import CustomerFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    leaving, other = CustomerFactory(), CustomerFactory()
+
+    def hotel_review(customer, rating, **extra):
+        return review_create(
+            customer=customer, subject_kind="hotel", subject_name="Atlantis The Palm",
+            travel_date=dt.date(2026, 1, 5), rating=rating, title="Lovely stay", text=GOOD_TEXT,
+            **extra,
+        )  # fmt: skip
+
+    own_public = story(leaving, title="Public trip", photos=[jpeg()])
+    story(leaving, title="Private trip", visibility="private", photos=[jpeg()])
+    comment_add(customer=other, story_id=own_public.pk, text="Nice trip")
+    mine = hotel_review(leaving, 1, images=[png()])
+    theirs = hotel_review(other, 5)
+    assert mine.status == theirs.status == Review.Status.PUBLISHED
+    others_story = story(other, title="Someone else's trip")
+    answered = comment_add(customer=leaving, story_id=others_story.pk, text="Answered words")
+    reply = comment_add(
+        customer=other, story_id=others_story.pk, text="A reply", parent_id=answered.pk
+    )
+    comment_add(customer=leaving, story_id=others_story.pk, text="Lonely words")
+    comment_add(customer=leaving, story_id=others_story.pk, text="My reply", parent_id=answered.pk)
+    others_story.refresh_from_db()
+    assert others_story.comment_count == 4
+    assert len(media_files()) == 6  # two photos and one review image, each with a thumbnail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_account_delete(customer=leaving)
+
+    assert not TravelStory.objects.filter(author=leaving).exists()
+    assert TravelPhoto.objects.count() == 0
+    assert not Review.objects.filter(customer=leaving).exists()
+    assert media_files() == []
+    # The rating aggregate is the other customer's review alone.
+    aggregate = ReviewAggregate.objects.get(subject_key=theirs.subject_key)
+    assert (aggregate.review_count, aggregate.rating_total, aggregate.count_1) == (1, 5, 0)
+    # The comment with a reply stays as "deleted" without its words; the others are gone.
+    rows = StoryComment.objects.order_by("pk").values_list("pk", "author_id", "status", "text")
+    assert list(rows) == [
+        (answered.pk, leaving.pk, StoryComment.Status.DELETED, ""),
+        (reply.pk, other.pk, StoryComment.Status.VISIBLE, "A reply"),
+    ]
+    others_story.refresh_from_db()
+    assert others_story.comment_count == 1
+    assert TravelStory.objects.filter(author=other).count() == 1
+    assert Review.objects.filter(customer=other).count() == 1

@@ -39,6 +39,9 @@ def test_export_returns_the_customers_data(customer_api, customer, other_custome
         "email_addresses",
         "activity",
         "sign_ins",
+        "reviews",
+        "stories",
+        "comments",
     }
     assert body["account"] == {
         "email": user.email,
@@ -115,3 +118,59 @@ def test_export_answers_only_post(customer_api, customer, method):
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
     assert CustomerActivity.objects.filter(customer=customer).count() == before
+
+
+def test_export_includes_own_reviews_stories_and_comments(customer_api, customer, other_customer):
+    from b2c.services.reviews import review_create
+    from b2c.services.social import comment_add
+    from b2c.tests.reviews.helpers import GOOD_TEXT
+    from b2c.tests.social.helpers import story
+
+    review = review_create(
+        customer=customer, subject_kind="hotel", subject_name="Atlantis The Palm",
+        travel_date=dt.date(2026, 1, 5), rating=4, title="Lovely stay", text=GOOD_TEXT,
+    )  # fmt: skip
+    review_create(
+        customer=other_customer, subject_kind="hotel", subject_name="Atlantis The Palm",
+        travel_date=dt.date(2026, 1, 6), rating=2, title="Their secret stay", text=GOOD_TEXT,
+    )  # fmt: skip
+    private = story(customer, title="My private trip", visibility="private", body="Just *me*.")
+    others_story = story(other_customer, title="Their trip", body="Their private words")
+    comment = comment_add(customer=customer, story_id=others_story.pk, text="Lovely photos")
+    comment_add(
+        customer=other_customer, story_id=others_story.pk, text="Their reply",
+        parent_id=comment.pk,
+    )  # fmt: skip
+
+    body = customer_api.post(URL).json()
+
+    review.refresh_from_db()
+    assert body["reviews"] == [
+        {
+            "id": review.pk, "subject": "hotel:atlantis the palm", "travel_date": "2026-01-05",
+            "rating": 4, "comfort": None, "service": None, "value": None, "punctuality": None,
+            "title": "Lovely stay", "text": GOOD_TEXT, "language": "en", "status": "published",
+            "created_at": review.created_at.isoformat(),
+            "published_at": review.published_at.isoformat(), "edited_at": None,
+        }
+    ]  # fmt: skip
+    private.refresh_from_db()
+    assert body["stories"] == [
+        {
+            "id": private.pk, "slug": private.slug, "title": "My private trip",
+            "body": "Just *me*.", "visibility": "private", "language": "en", "captions": [],
+            "created_at": private.created_at.isoformat(),
+            "published_at": private.published_at.isoformat(),
+            "updated_at": private.updated_at.isoformat(),
+        }
+    ]  # fmt: skip
+    assert body["comments"] == [
+        {
+            "id": comment.pk, "story": others_story.slug, "reply_to": None,
+            "text": "Lovely photos", "status": "visible",
+            "created_at": comment.created_at.isoformat(), "edited_at": None,
+        }
+    ]  # fmt: skip
+    text = str(body)
+    for theirs in ("Their secret stay", "Their private words", "Their reply", "Their trip"):
+        assert theirs not in text

@@ -1,6 +1,8 @@
 """The stories API: feed, create with photos, detail, update, delete, photos, likes, comments,
 reports, and its place in the OpenAPI schema."""
 
+import re
+
 import pytest
 
 from b2c.models import ContentReport, StoryComment, TravelPhoto, TravelStory
@@ -39,11 +41,34 @@ def test_create_with_photos_multipart(customer_api, customer, _media):
     )  # fmt: skip
     assert answer.status_code == 201, answer.json()
     body = answer.json()
-    assert (body["slug"], body["body_html"], body["visibility"]) == (
-        "salalah-in-the-rain", "<p>Green <em>hills</em>.</p>", "unlisted",
-    )  # fmt: skip
+    assert (body["body_html"], body["visibility"]) == ("<p>Green <em>hills</em>.</p>", "unlisted")
+    assert re.fullmatch(r"salalah-in-the-rain-[a-z0-9]{10}", body["slug"])
     assert [p["caption"] for p in body["photos"]] == ["Hills", "Falls"]
     assert body["cover"]["id"] == body["photos"][0]["id"]
+
+
+@pytest.mark.parametrize("empty", ["booking", "destination"])
+def test_create_multipart_with_an_empty_optional_field(customer_api, customer, empty):
+    # An HTML form (or a form-data client) sends "no trip" as an empty field.
+    fields = {"title": "Salalah in the rain", "body": "Green hills.", "booking": "",
+              "destination": "", "photos": [jpeg()]}  # fmt: skip
+    fields = {k: v for k, v in fields.items() if k == empty or v != ""}
+    answer = customer_api.post("/api/v1/stories/", fields, format="multipart")
+    assert answer.status_code == 201, answer.json()
+    made = TravelStory.objects.get()
+    assert (made.booking_id, made.destination_id, made.slug) == (None, None, "salalah-in-the-rain")
+
+
+def test_update_to_private_answers_the_new_address(customer_api, customer):
+    made = story(customer)
+    answer = customer_api.patch(
+        f"/api/v1/stories/{made.slug}/", {"visibility": "private"}, format="json"
+    )
+    assert answer.status_code == 200
+    new_slug = answer.json()["slug"]
+    assert re.fullmatch(r"three-days-in-dubai-[a-z0-9]{10}", new_slug)
+    assert TravelStory.objects.get().slug == new_slug
+    assert customer_api.get(f"/api/v1/stories/{made.slug}/").status_code == 404
 
 
 def test_create_refused_photo_stores_nothing(customer_api, _media):

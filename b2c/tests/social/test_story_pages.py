@@ -255,8 +255,12 @@ def test_edit_and_delete_only_by_the_author(client, customer, other_customer):
         _url("story-edit", made.slug),
         {"title": "Three long days", "body": "Edited", "visibility": "unlisted"},
     )
-    assert answer["Location"] == f"/stories/{made.slug}/"
+    old_slug = made.slug
     made.refresh_from_db()
+    # Made unlisted, the story moved to a new random address, and the page sends the author there.
+    assert made.slug != old_slug
+    assert answer["Location"] == f"/stories/{made.slug}/"
+    assert client.get(_url("story", old_slug)).status_code == 404
     assert (made.title, made.body_html, made.visibility) == (
         "Three long days", "<p>Edited</p>", "unlisted",
     )  # fmt: skip

@@ -158,12 +158,59 @@ def test_update_rerenders_and_keeps_slug(customer):
     made = story(customer)
     updated = story_update(
         customer=customer, story_id=made.pk, title="Four days in Dubai", body="**More**",
-        visibility=TravelStory.Visibility.UNLISTED,
+        visibility=TravelStory.Visibility.PUBLIC,
     )  # fmt: skip
     updated.refresh_from_db()
     assert (updated.title, updated.slug, updated.body_html, updated.visibility) == (
-        "Four days in Dubai", "three-days-in-dubai", "<p><strong>More</strong></p>", "unlisted",
+        "Four days in Dubai", "three-days-in-dubai", "<p><strong>More</strong></p>", "public",
     )  # fmt: skip
+
+
+SECRET_SLUG = r"three-days-in-dubai-[a-z0-9]{10}"
+
+
+@pytest.mark.parametrize("visibility", ["unlisted", "private"])
+def test_unlisted_and_private_stories_get_an_unguessable_slug(customer, visibility):
+    first = story(customer, visibility=visibility)
+    second = story(customer, visibility=visibility)
+    assert re.fullmatch(SECRET_SLUG, first.slug)
+    assert re.fullmatch(SECRET_SLUG, second.slug)
+    assert first.slug != second.slug
+
+
+def test_a_private_story_does_not_take_or_reveal_the_readable_slug(customer, other_customer):
+    hidden = story(customer, visibility="private")
+    # Had the private story taken "three-days-in-dubai", this one would get a suffix: that
+    # difference would tell anyone that a private story with this title exists.
+    public = story(other_customer)
+    assert public.slug == "three-days-in-dubai"
+    assert hidden.slug != public.slug
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [("public", "unlisted"), ("public", "private"), ("unlisted", "private")]
+)
+def test_made_unlisted_or_private_gets_a_new_random_slug(customer, before, after):
+    made = story(customer, visibility=before)
+    old_slug = made.slug
+    updated = story_update(
+        customer=customer, story_id=made.pk, title=made.title, body=made.body, visibility=after
+    )
+    assert re.fullmatch(SECRET_SLUG, updated.slug)
+    assert updated.slug != old_slug
+    assert TravelStory.objects.get().slug == updated.slug
+    assert not TravelStory.objects.filter(slug=old_slug).exists()
+
+
+def test_unchanged_or_public_again_keeps_the_slug(customer):
+    made = story(customer, visibility="private")
+    slug = made.slug
+    for visibility in ("private", "public"):
+        updated = story_update(
+            customer=customer, story_id=made.pk, title="Other title", body="x",
+            visibility=visibility,
+        )  # fmt: skip
+        assert updated.slug == slug
 
 
 def test_only_the_author_updates_or_deletes(customer, other_customer):
