@@ -187,6 +187,7 @@ urlpatterns = [
         review_views.route_reviews,
         name="reviews-route",
     ),
+    path("reviews/subject/", review_views.subject_reviews, name="reviews-subject"),
     path(
         "reviews/<int:review_id>/helpful/",
         review_views.HelpfulVoteView.as_view(),

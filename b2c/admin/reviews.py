@@ -15,7 +15,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from b2c.models import ContentReport, Review, ReviewAggregate, ReviewImage, ReviewResponse
+from b2c.models import (
+    ContentReport,
+    Review,
+    ReviewAggregate,
+    ReviewImage,
+    ReviewResponse,
+    ReviewVote,
+)
 from b2c.services.reports import content_report_resolve
 from b2c.services.reviews import review_publish, review_reject, review_respond
 from core.exceptions import ApplicationError
@@ -343,3 +350,30 @@ class ReviewAggregateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReviewVote)
+class ReviewVoteAdmin(admin.ModelAdmin):
+    """Helpful votes, to look at: they are the customers' own (cast and taken back through
+    b2c.services.reviews, which keeps each review's helpful_count), so staff never edit them."""
+
+    list_display = ("review", "customer", "created_at")
+    list_select_related = ("review", "customer__user")
+    search_fields = ("review__title", "customer__user__email")
+    readonly_fields = ("review", "customer", "created_at")
+    fields = readonly_fields
+    ordering = ("-created_at", "-id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

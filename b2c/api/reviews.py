@@ -27,7 +27,7 @@ from b2c.models.reviews import SubjectKind
 from b2c.selectors.customer import customer_for_user, customer_public_name
 from b2c.selectors.reviews import (
     review_aggregate,
-    review_voted_ids,
+    review_get_own,
     reviews_of_customer,
     reviews_published,
 )
@@ -40,7 +40,7 @@ from b2c.services.reviews import (
     review_delete,
     review_respond,
     review_update,
-    review_vote_toggle,
+    review_vote_set,
 )
 from core.api import ApiErrorSerializer, Pagination, validated
 from core.exceptions import ApplicationError
@@ -312,16 +312,31 @@ class ReviewsApi(APIView):
 
 
 class ReviewDetailApi(APIView):
-    """One published review (anyone); PATCH and DELETE the customer's own."""
+    """One published review (anyone; its author also sees their own held or rejected one);
+    PATCH and DELETE the customer's own."""
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
     @extend_schema(
-        operation_id="v1_reviews_retrieve_one", responses={200: ReviewSerializer, 404: NOT_FOUND}
+        operation_id="v1_reviews_retrieve_one",
+        responses={200: ReviewSerializer, 404: NOT_FOUND},
+        description="A published review. Its signed-in author gets it whatever its status "
+        "(held, rejected), with status, held_reason and rejection_reason as in MyReview.",
     )
     def get(self, request, review_id: int):
-        return Response(ReviewSerializer(_published(review_id)).data)
+        review = reviews_published().filter(pk=review_id).first()
+        if review is not None:
+            if review.customer.user_id == request.user.pk:
+                return Response(MyReviewSerializer(review).data)
+            return Response(ReviewSerializer(review).data)
+        if not request.user.is_authenticated:
+            raise Http404
+        try:
+            own = review_get_own(customer=customer_for_user(user=request.user), review_id=review_id)
+        except ReviewNotFound:
+            raise Http404 from None
+        return Response(MyReviewSerializer(own).data)
 
     @extend_schema(
         request=ReviewUpdateSerializer,
@@ -351,14 +366,11 @@ class ReviewHelpfulApi(APIView):
 
     def _set(self, request, review_id: int, want: bool) -> Response:
         customer = customer_for_user(user=request.user)
-        review = _published(review_id)
-        voted = review.pk in review_voted_ids(customer=customer, review_ids=[review.pk])
-        count = review.helpful_count
-        if voted != want:
-            try:
-                voted, count = review_vote_toggle(customer=customer, review_id=review.pk)
-            except ReviewNotFound:
-                raise Http404 from None
+        try:
+            # Decided with the review's row locked: concurrent requests all end as asked.
+            voted, count = review_vote_set(customer=customer, review_id=review_id, voted=want)
+        except ReviewNotFound:
+            raise Http404 from None
         return Response(HelpfulSerializer({"voted": voted, "helpful_count": count}).data)
 
     @extend_schema(request=None, responses={200: HelpfulSerializer, 400: INVALID, 404: NOT_FOUND})

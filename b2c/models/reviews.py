@@ -33,8 +33,10 @@ class Review(TimeStampedModel):
 
     The subject is a flight (an airline on a route: `airline`, `origin`, `destination`), a hotel
     or a package (`subject_name`); `subject_key` names it in one string for aggregates and the
-    one-review rule ("flight:EK:DXB-LHR"). `trip_key` names the trip: the completed booking it
-    is about ("booking:42") or, without one, the travel date ("date:2026-05-01").
+    one-review rule ("flight:EK:DXB-LHR"). `trip_key` names the trip by its travel date
+    ("date:2026-05-01", the flight's local date for a booked trip), so a verified and an
+    unverified review of the same trip cannot both exist; `booking` is the completed booking
+    that verified it.
     `verified_purchase` is set by the service from the reviewer's completed bookings, never by
     the reviewer.
     """

@@ -52,6 +52,21 @@ def reviews_published(
     return _with_relations(queryset).order_by(*SORTS.get(sort, SORTS["newest"]))
 
 
+def review_subject_name(*, subject_key: str) -> str | None:
+    """The name a hotel or package ("hotel:atlantis the palm") is shown by: as its newest
+    published review spells it. None when no published review has the key, or for a flight
+    (its route names it)."""
+    kind, _colon, name = str(subject_key or "").partition(":")
+    if kind not in (SubjectKind.HOTEL, SubjectKind.PACKAGE) or not name.strip():
+        return None
+    return (
+        Review.objects.filter(status=Review.Status.PUBLISHED, subject_key=subject_key)
+        .order_by("-published_at", "-id")
+        .values_list("subject_name", flat=True)
+        .first()
+    )
+
+
 def review_aggregate(*, subject_key: str) -> ReviewAggregate | None:
     return ReviewAggregate.objects.filter(subject_key=subject_key).first()
 

@@ -120,15 +120,42 @@ def content_report(
 
 
 def content_report_resolve(*, staff_user: Any, report_id: int) -> ContentReport:
-    """Staff mark a report dealt with (resolving it again changes nothing)."""
+    """Staff mark a report dealt with (resolving it again changes nothing). The target's
+    `report_count` counts open reports (the moderation queue puts reported content first), so
+    it goes down by one when the report goes from open to resolved."""
     if not (staff_user is not None and staff_user.is_active and staff_user.is_staff):
         raise ApplicationError(_("Only staff can resolve reports."))
     with transaction.atomic():
-        report = ContentReport.objects.select_for_update().filter(pk=_pk(report_id)).first()
+        report = (
+            ContentReport.objects.select_for_update(of=("self",)).filter(pk=_pk(report_id)).first()
+        )
         if report is None:
             raise ReportNotFound(_("Report not found."))
         if report.resolved_at is None:
             report.resolved_at = timezone.now()
             report.resolved_by = staff_user
             report.save(update_fields=["resolved_at", "resolved_by"])
+            _report_count_down(report)
     return report
+
+
+def _report_count_down(report: ContentReport) -> None:
+    """One open report fewer on the report's target, with the target's row locked (as
+    content_report locks it to count one more); never below zero."""
+    for model, target_id in (
+        (Review, report.review_id),
+        (TravelStory, report.story_id),
+        (StoryComment, report.comment_id),
+    ):
+        if target_id is None:
+            continue
+        manager = model._default_manager
+        count = (
+            manager.select_for_update()
+            .filter(pk=target_id)
+            .values_list("report_count", flat=True)
+            .first()
+        )
+        if count:
+            manager.filter(pk=target_id).update(report_count=F("report_count") - 1)
+        return

@@ -285,13 +285,14 @@ def _blocked_word(value: str) -> str | None:
     return None
 
 
-def review_auto_check(*, title: str, text: str) -> str:
+def review_auto_check(*, title: str, text: str, subject_name: str = "") -> str:
     """ "" when a review may be published at once; otherwise why it is held for staff (too
-    short, a link, a listed word)."""
+    short, a link, a listed word). A hotel's or package's name is shown publicly with the
+    review, so it is checked like the title."""
     minimum = getattr(settings, "REVIEW_MIN_LENGTH", 30)
     if len((text or "").strip()) < minimum:
         return _("Shorter than %(min)d characters.") % {"min": minimum}
-    both = f"{title or ''}\n{text or ''}"
+    both = f"{subject_name or ''}\n{title or ''}\n{text or ''}"
     if _LINK.search(both):
         return _("Contains a link.")
     word = _blocked_word(both)
@@ -471,6 +472,7 @@ def review_create(
 
     subject: dict[str, Any] = {"subject_kind": kind}
     booking: Booking | None = None
+    name = ""
     if kind == SubjectKind.FLIGHT:
         airline, origin_airport, destination_airport = _flight_subject(
             airline_code, origin, destination
@@ -508,11 +510,12 @@ def review_create(
             raise _refused("booking_id", _("Only a flight review can be verified by a booking."))
     if booking is None:
         when = _travel_date(travel_date)
-        trip_key = f"date:{when.isoformat()}"
-    else:
-        trip_key = f"booking:{booking.pk}"
+    # One voice per trip: a trip is keyed by its (local) travel date whether or not a booking
+    # verifies it, so a verified review and an unverified one of the same flight and day
+    # collide on `review_one_per_trip`. The booking itself stays in `booking`.
+    trip_key = f"date:{when.isoformat()}"
 
-    held = review_auto_check(title=clean_title, text=clean_text)
+    held = review_auto_check(title=clean_title, text=clean_text, subject_name=name)
     processed = _processed_images(uploads)
 
     from core.images import files_cleanup_on_error
@@ -613,7 +616,9 @@ def review_update(
         before = _counted(review)
         for field, new in changes.items():
             setattr(review, field, new)
-        held = review_auto_check(title=review.title, text=review.text)
+        held = review_auto_check(
+            title=review.title, text=review.text, subject_name=review.subject_name
+        )
         now = timezone.now()
         if review.status == Status.REJECTED:
             review.status = Status.PENDING
@@ -807,25 +812,54 @@ def review_respond(*, staff_user: Any, review_id: int, text: str) -> ReviewRespo
 # Helpful votes ---------------------------------------------------------------------------------
 
 
+def _vote_locked(customer: Customer, review_id: Any, *, adding: bool = True) -> Review:
+    """The published review, its row locked for the vote (inside the caller's transaction);
+    voting on one's own review is refused (taking back a vote it cannot have is not)."""
+    try:
+        pk = int(review_id)
+    except (TypeError, ValueError):
+        raise ReviewNotFound(_("Review not found.")) from None
+    review = (
+        Review.objects.select_for_update()
+        .filter(pk=pk, status=Status.PUBLISHED)
+        .only("pk", "customer_id", "helpful_count", "status")
+        .first()
+    )
+    if review is None:
+        raise ReviewNotFound(_("Review not found."))
+    if adding and review.customer_id == customer.pk:
+        raise _refused(None, _("You cannot vote on your own review."))
+    return review
+
+
+def review_vote_set(*, customer: Customer, review_id: int, voted: bool) -> tuple[bool, int]:
+    """Make the customer's helpful vote on a published review what is asked (True: voted,
+    False: not): (voted now?, helpful count). Asking again changes nothing.
+
+    Whether the vote is there is read with the review's row locked, so concurrent requests
+    of one customer all end where they asked, never toggled back."""
+    with transaction.atomic():
+        review = _vote_locked(customer, review_id, adding=voted)
+        votes = ReviewVote.objects.filter(review=review, customer=customer)
+        if not voted:
+            deleted, _rows = votes.delete()
+            if not deleted:
+                return False, review.helpful_count
+            Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") - 1)
+            return False, review.helpful_count - 1
+        if votes.exists():
+            return True, review.helpful_count
+        ReviewVote.objects.create(review=review, customer=customer)
+        Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
+        return True, review.helpful_count + 1
+
+
 def review_vote_toggle(*, customer: Customer, review_id: int) -> tuple[bool, int]:
     """Vote a published review helpful, or take the vote back: (voted now?, helpful count).
 
     The review's row is locked, so concurrent votes and toggles are counted one by one."""
     with transaction.atomic():
-        try:
-            pk = int(review_id)
-        except (TypeError, ValueError):
-            raise ReviewNotFound(_("Review not found.")) from None
-        review = (
-            Review.objects.select_for_update()
-            .filter(pk=pk, status=Status.PUBLISHED)
-            .only("pk", "customer_id", "helpful_count", "status")
-            .first()
-        )
-        if review is None:
-            raise ReviewNotFound(_("Review not found."))
-        if review.customer_id == customer.pk:
-            raise _refused(None, _("You cannot vote on your own review."))
+        review = _vote_locked(customer, review_id)
         deleted, _rows = ReviewVote.objects.filter(review=review, customer=customer).delete()
         if deleted:
             Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") - 1)

@@ -1,6 +1,6 @@
-"""Review pages: an airline's and a route's reviews (public: rating summary, sorted and
-filtered list, helpful votes), writing a review, my reviews (edit within the window, delete),
-and reporting a review.
+"""Review pages: an airline's, a route's, a hotel's and a package's reviews (public: rating
+summary, sorted and filtered list, helpful votes), writing a review, my reviews (edit within
+the window, delete), and reporting a review.
 
 Another customer's review by id is "not found" (404) for editing and deleting.
 """
@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -29,6 +29,7 @@ from b2c.selectors.reviews import (
     review_aggregate,
     review_average,
     review_get_own,
+    review_subject_name,
     review_voted_ids,
     reviewable_bookings,
     reviews_of_customer,
@@ -182,6 +183,28 @@ def route_reviews(request, code, origin, destination):
         subject_key=key,
         aggregate_key=key,
     )
+
+
+def subject_reviews(request):
+    """/reviews/subject/?key=hotel:atlantis the palm: a hotel's or a package's reviews. A
+    flight's key, or one no published review has, is not found (flights have their route's
+    page)."""
+    key = request.GET.get("key", "")
+    name = review_subject_name(subject_key=key)
+    if not name:
+        raise Http404
+    return _subject_page(
+        request,
+        # The generic "Reviews of …" heading, as on an airline's page.
+        heading=_("Reviews of %(airline)s") % {"airline": name},
+        subject_key=key,
+        aggregate_key=key,
+    )
+
+
+def subject_url(subject_key: str) -> str:
+    """The page of a hotel's or a package's reviews."""
+    return reverse("b2c:reviews-subject") + "?" + urlencode({"key": subject_key})
 
 
 class HelpfulVoteView(LoginRequiredMixin, View):
@@ -367,12 +390,15 @@ class ReviewReportView(LoginRequiredMixin, View):
 
 
 def review_url(review) -> str:
-    """The page a review is shown on: its route's for a flight, else the reviewer's list."""
+    """The page a review is shown on: its route's for a flight, its hotel's or package's page,
+    else the reviewer's list."""
     if review.subject_kind == "flight" and review.airline_id:
         return reverse(
             "b2c:reviews-route",
             args=[review.airline.iata_code, review.origin.iata_code, review.destination.iata_code],
         )
+    if review.subject_kind in ("hotel", "package") and review.subject_key:
+        return subject_url(review.subject_key)
     return reverse("b2c:reviews-mine")
 
 

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 import b2c.admin.reviews
-from b2c.models import ContentReport, Review, ReviewResponse
+from b2c.models import ContentReport, Review, ReviewResponse, ReviewVote
 from b2c.services.reports import content_report
+from b2c.services.reviews import review_vote_toggle
 from b2c.tests.review_pages.helpers import png, review
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,27 @@ def test_aggregates_are_read_only(staff_client, queue):
     assert response.status_code == 200
     assert "flight:EK:DXB-LHR" in response.content.decode()
     assert staff_client.get(reverse("admin:b2c_reviewaggregate_add")).status_code == 403
+
+
+def test_helpful_votes_are_listed_read_only(staff_client, nadia, omar):
+    voted = review(rating=5, title="Worth a vote")
+    review_vote_toggle(customer=omar, review_id=voted.pk)
+    vote = ReviewVote.objects.get()
+
+    response = staff_client.get(reverse("admin:b2c_reviewvote_changelist"))
+
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["cl"].result_list] == [vote.pk]
+    assert tuple(response.context["cl"].list_display) == ("review", "customer", "created_at")
+    html = response.content.decode()
+    assert "Worth a vote" in html and omar.user.email in html
+    assert "delete_selected" not in html
+    assert staff_client.get(reverse("admin:b2c_reviewvote_add")).status_code == 403
+    change = staff_client.get(reverse("admin:b2c_reviewvote_change", args=[vote.pk]))
+    assert change.status_code == 200
+    assert change.context["has_change_permission"] is False
+    change_url = reverse("admin:b2c_reviewvote_change", args=[vote.pk])
+    delete_url = reverse("admin:b2c_reviewvote_delete", args=[vote.pk])
+    assert staff_client.post(change_url, {}).status_code == 403
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert ReviewVote.objects.count() == 1

@@ -1,9 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from b2c.models import ContentReport, Review, ReviewResponse, ReviewVote
-from b2c.services.reviews import review_respond
+from b2c.services.reviews import review_reject, review_respond
 from b2c.tests.review_pages.helpers import (
     GOOD_TEXT,
     ROUTE_KEY,
@@ -172,6 +174,28 @@ def test_a_held_review_is_404_to_the_public(nadia):
     assert [(r["title"], r["status"], r["held_reason"]) for r in mine["results"]] == [
         ("Short", "pending", "Shorter than 30 characters.")
     ]
+
+
+def test_the_author_gets_their_own_held_or_rejected_review(nadia, omar, staff):
+    held = review(nadia, rating=4, title="Short", text="Too short.")
+    rejected = review(nadia, rating=2, title="Rejected one", day=dt.date(2026, 5, 2))
+    review_reject(staff_user=staff, review_id=rejected.pk, reason="Off topic.")
+
+    mine = api(nadia.user).get(f"/api/v1/reviews/{held.pk}/")
+    theirs = api(nadia.user).get(f"/api/v1/reviews/{rejected.pk}/")
+
+    assert mine.status_code == 200
+    assert (mine.json()["title"], mine.json()["status"], mine.json()["held_reason"]) == (
+        "Short", "pending", "Shorter than 30 characters.",
+    )  # fmt: skip
+    assert theirs.status_code == 200
+    assert (theirs.json()["status"], theirs.json()["rejection_reason"]) == (
+        "rejected", "Off topic.",
+    )  # fmt: skip
+    for pk in (held.pk, rejected.pk):
+        assert api(omar.user).get(f"/api/v1/reviews/{pk}/").status_code == 404
+        assert api(staff).get(f"/api/v1/reviews/{pk}/").status_code == 404
+        assert api().get(f"/api/v1/reviews/{pk}/").status_code == 404
 
 
 def test_vote_post_and_delete(listed, omar):

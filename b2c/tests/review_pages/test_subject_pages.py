@@ -4,8 +4,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from b2c.models import ReviewVote
-from b2c.services.reviews import review_respond, review_vote_toggle
-from b2c.tests.review_pages.helpers import png, review, verified_review
+from b2c.services.reviews import review_create, review_respond, review_vote_toggle
+from b2c.tests.review_pages.helpers import GOOD_TEXT, png, review, verified_review
+from core.testing.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,83 @@ def test_query_count_does_not_grow_with_the_reviews(client, omar, staff):
         review_vote_toggle(customer=omar, review_id=r.pk)
 
     assert _queries(client, ROUTE) == few
+
+
+def hotel_review(customer=None, *, name="Atlantis  The Palm", rating=5, **fields):
+    values = {"title": "Lovely stay", "text": GOOD_TEXT} | fields
+    return review_create(
+        customer=customer or CustomerFactory(),
+        subject_kind="hotel",
+        subject_name=name,
+        travel_date="2026-02-10",
+        rating=rating,
+        **values,
+    )
+
+
+HOTEL_KEY = "hotel:atlantis the palm"
+SUBJECT = reverse("b2c:reviews-subject")
+
+
+def test_hotel_page_shows_its_reviews_and_summary(client, nadia):
+    hotel_review(nadia, rating=5, title="Lovely stay")
+    hotel_review(rating=4, title="Busy pool", name="ATLANTIS the palm")
+    hotel_review(rating=1, title="Another hotel", name="Burj Al Arab")
+    review(rating=2, title="A flight")
+
+    response = client.get(SUBJECT, {"key": HOTEL_KEY})
+
+    assert response.status_code == 200
+    # Named as its newest published review spells it.
+    assert response.context["heading"] == "Reviews of ATLANTIS the palm"
+    assert response.context["summary"]["average"] == "4.5"
+    assert response.context["summary"]["count"] == 2
+    assert [row["count"] for row in response.context["summary"]["rows"]] == [1, 1, 0, 0, 0]
+    assert titles(response) == ["Busy pool", "Lovely stay"]
+    highest = client.get(SUBJECT, {"key": HOTEL_KEY, "sort": "highest"})
+    assert titles(highest) == ["Lovely stay", "Busy pool"]
+    fours = client.get(SUBJECT, {"key": HOTEL_KEY, "rating": "4"})
+    assert titles(fours) == ["Busy pool"]
+    html = response.content.decode()
+    assert f'href="{SUBJECT}?key=hotel%3Aatlantis%20the%20palm"' in html
+    # Sorting and filtering keep the subject.
+    assert '<a href="?key=hotel%3Aatlantis+the+palm&amp;sort=lowest">' in html
+
+
+def test_unknown_empty_or_flight_key_is_404(client, db):
+    held = hotel_review(title="Held", name="Quiet Inn", text="Too short.")
+    assert held.status == "pending"
+    review(rating=4)
+
+    for params in (
+        {},
+        {"key": ""},
+        {"key": "hotel:nowhere"},
+        {"key": "hotel:"},
+        {"key": "hotel:quiet inn"},  # its only review is not published
+        {"key": "flight:EK:DXB-LHR"},
+        {"key": "airline:EK"},
+    ):
+        assert client.get(SUBJECT, params).status_code == 404, params
+
+
+def test_a_flight_card_links_its_route_and_a_hotel_card_its_page(client, nadia):
+    review(rating=4, title="A flight")
+    hotel_review(nadia)
+
+    flight_page = client.get(AIRLINE).content.decode()
+    hotel_page = client.get(SUBJECT, {"key": HOTEL_KEY}).content.decode()
+
+    assert f'href="{ROUTE}"' in flight_page
+    assert f'href="{SUBJECT}?key=hotel%3Aatlantis%20the%20palm">Atlantis The Palm</a>' in hotel_page
+
+
+def test_reporting_a_hotel_review_goes_back_to_its_page(client, nadia, omar):
+    stay = hotel_review(nadia)
+    client.force_login(omar.user)
+
+    response = client.post(reverse("b2c:review-report", args=[stay.pk]), {"reason": "spam"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{SUBJECT}?key=hotel%3Aatlantis+the+palm"
+    assert client.get(response["Location"]).status_code == 200

@@ -293,3 +293,51 @@ def test_email_links_to_the_authors_reviews(staff, settings):
     assert email.payload["subject"] == "Safar answered your review"
     assert "https://safar.example/" in email.payload["text"]
     assert OutboxMessage.objects.get(channel="in_app").payload["url"].endswith("/reviews/mine/")
+
+
+def hotel(name, *, text=GOOD_TEXT):
+    return review_create(
+        customer=CustomerFactory(),
+        subject_kind="hotel",
+        subject_name=name,
+        travel_date=dt.date(2026, 1, 5),
+        rating=5,
+        title="Lovely stay",
+        text=text,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Atlantis The Palm", ""),
+        ("Palm Resort, book at cheap-rooms.com", "Contains a link."),
+        ("www.palm-resort.example", "Contains a link."),
+        ("Royal Casino Hotel", "Contains a listed word (casino)."),
+    ],
+)
+def test_the_hotel_or_package_name_is_checked_too(name, reason):
+    # The name is shown publicly with the review, like its title.
+    assert review_auto_check(title="Fine", text=GOOD_TEXT, subject_name=name) == reason
+
+    review = hotel(name)
+
+    assert (review.status, review.held_reason) == (
+        ("pending", reason) if reason else ("published", "")
+    )
+    assert ReviewAggregate.objects.count() == (0 if reason else 1)
+
+
+def test_an_edit_checks_the_hotel_name_again(settings):
+    review = hotel("Mango Beach Hotel")
+    assert review.status == "published"
+    settings.REVIEW_BLOCKED_WORDS = ["mango"]
+
+    edited = review_update(customer=review.customer, review_id=review.pk, title="Lovely stay!")
+
+    assert (edited.status, edited.held_reason, edited.published_at) == (
+        "pending",
+        "Contains a listed word (mango).",
+        None,
+    )
+    assert aggregates()["hotel:mango beach hotel"][0] == 0

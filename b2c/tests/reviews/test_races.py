@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from rest_framework.test import APIClient
 
 from b2c.models import ContentReport, Customer, Review, ReviewVote
 from b2c.services.reports import content_report
@@ -135,3 +136,32 @@ def test_concurrent_reports_by_one_customer_count_once(review):
     assert len(set(outcomes)) == 1
     assert ContentReport.objects.count() == 1
     assert Review.objects.get(pk=review.pk).report_count == 1
+
+
+def test_10_concurrent_helpful_posts_by_one_customer_end_voted(review):
+    # POST means "helpful", however many arrive together: never toggled back to not voted.
+    voter = CustomerFactory()
+    url = f"/api/v1/reviews/{review.pk}/helpful/"
+
+    def send(method):
+        def request(index):
+            client = APIClient()
+            client.force_authenticate(voter.user)
+            response = getattr(client, method)(url)
+            return response.status_code, response.json()
+
+        return request
+
+    outcomes, errors = race(10, send("post"))
+
+    assert errors == []
+    assert outcomes == [(200, {"voted": True, "helpful_count": 1})] * 10
+    assert ReviewVote.objects.filter(review=review).count() == 1
+    assert Review.objects.get(pk=review.pk).helpful_count == 1
+
+    outcomes, errors = race(10, send("delete"))
+
+    assert errors == []
+    assert outcomes == [(200, {"voted": False, "helpful_count": 0})] * 10
+    assert ReviewVote.objects.filter(review=review).count() == 0
+    assert Review.objects.get(pk=review.pk).helpful_count == 0

@@ -61,7 +61,8 @@ def test_verified_from_a_completed_booking(customer):
     review.refresh_from_db()
     assert review.verified_purchase is True
     assert review.booking_id == booking.pk
-    assert review.trip_key == f"booking:{booking.pk}"
+    # The trip is its local travel date, as for an unverified review; the booking is kept.
+    assert review.trip_key == "date:2026-03-02"
     assert review.travel_date == dt.date(2026, 3, 2)
     assert review.subject_key == "flight:EK:DXB-LHR"
     assert (review.airline.iata_code, review.origin.iata_code, review.destination.iata_code) == (
@@ -259,3 +260,22 @@ def test_second_review_of_the_same_date_is_refused(customer, route):
     # Another trip on the same route is another review.
     flight_review(customer, travel_date=dt.date(2026, 1, 9))
     assert Review.objects.filter(customer=customer).count() == 2
+
+
+def test_unverified_review_of_a_trip_already_reviewed_verified_is_refused(customer):
+    # The booking's flight left DXB at 02:30 local time on 2 March.
+    booking = completed_booking(customer)
+    flight_review(customer, booking_id=booking.pk)
+
+    _refused(
+        customer, "You have already reviewed this trip.", travel_date=dt.date(2026, 3, 2), rating=1
+    )
+    assert Review.objects.filter(customer=customer).count() == 1
+
+
+def test_verified_review_of_a_trip_already_reviewed_unverified_is_refused(customer):
+    booking = completed_booking(customer)
+    flight_review(customer, travel_date=dt.date(2026, 3, 2))
+
+    _refused(customer, "You have already reviewed this trip.", booking_id=booking.pk, rating=1)
+    assert list(Review.objects.values_list("verified_purchase", "booking_id")) == [(False, None)]

@@ -5,7 +5,12 @@ from django.utils import timezone
 
 from b2c.models import ContentReport, Review, ReviewVote, StoryComment, TravelStory
 from b2c.services.reports import ContentNotFound, content_report, content_report_resolve
-from b2c.services.reviews import ReviewNotFound, review_create, review_vote_toggle
+from b2c.services.reviews import (
+    ReviewNotFound,
+    review_create,
+    review_vote_set,
+    review_vote_toggle,
+)
 from b2c.tests.reviews.helpers import GOOD_TEXT, snapshot
 from core.exceptions import ApplicationError
 from core.testing.factories import CustomerFactory
@@ -43,6 +48,31 @@ def test_vote_and_toggle_back(review, customer, other_customer):
 
     assert review_vote_toggle(customer=customer, review_id=review.pk) == (True, 2)
     assert ReviewVote.objects.count() == 2
+
+
+def test_vote_set_is_idempotent(review, customer, other_customer):
+    assert review_vote_set(customer=customer, review_id=review.pk, voted=True) == (True, 1)
+    assert review_vote_set(customer=customer, review_id=review.pk, voted=True) == (True, 1)
+    assert review_vote_set(customer=other_customer, review_id=review.pk, voted=True) == (True, 2)
+    assert review_vote_set(customer=customer, review_id=review.pk, voted=False) == (False, 1)
+    assert review_vote_set(customer=customer, review_id=review.pk, voted=False) == (False, 1)
+
+    review.refresh_from_db()
+    assert review.helpful_count == 1
+    assert list(ReviewVote.objects.values_list("customer_id", flat=True)) == [other_customer.pk]
+
+
+def test_vote_set_on_own_review(review):
+    before = snapshot()
+    with pytest.raises(ApplicationError) as refused:
+        review_vote_set(customer=review.customer, review_id=review.pk, voted=True)
+    assert refused.value.message == "You cannot vote on your own review."
+    # Taking back a vote one cannot have is no vote, as asked.
+    assert review_vote_set(customer=review.customer, review_id=review.pk, voted=False) == (
+        False,
+        0,
+    )
+    assert snapshot() == before
 
 
 def test_vote_on_own_review_is_refused(review):
@@ -171,3 +201,32 @@ def test_resolve(review, customer, staff):
     first = resolved.resolved_at
     assert first is not None
     assert content_report_resolve(staff_user=staff, report_id=report.pk).resolved_at == first
+
+
+def test_resolving_a_report_lowers_the_report_count_once(review, customer, other_customer, staff):
+    first = content_report(customer=customer, reason="spam", review_id=review.pk)
+    content_report(customer=other_customer, reason="false", review_id=review.pk)
+    review.refresh_from_db()
+    assert review.report_count == 2
+
+    content_report_resolve(staff_user=staff, report_id=first.pk)
+    content_report_resolve(staff_user=staff, report_id=first.pk)  # again: changes nothing
+
+    review.refresh_from_db()
+    assert review.report_count == 1
+    assert ContentReport.objects.filter(resolved_at__isnull=True).count() == 1
+
+
+def test_resolving_story_and_comment_reports_lowers_their_counts(customer, staff):
+    author = CustomerFactory()
+    public = story(author)
+    comment = StoryComment.objects.create(story=public, author=author, text="Nice")
+    story_report = content_report(customer=customer, reason="offensive", story_id=public.pk)
+    comment_report = content_report(customer=customer, reason="spam", comment_id=comment.pk)
+
+    for report in (story_report, comment_report, story_report):
+        content_report_resolve(staff_user=staff, report_id=report.pk)
+
+    public.refresh_from_db()
+    comment.refresh_from_db()
+    assert (public.report_count, comment.report_count) == (0, 0)
