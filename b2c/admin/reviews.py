@@ -25,18 +25,13 @@ from b2c.models import (
 )
 from b2c.services.reports import content_report_resolve
 from b2c.services.reviews import review_publish, review_reject, review_respond
+from core.admin import ReadOnlyAdminMixin
 from core.exceptions import ApplicationError
 
 
-class ReadOnlyInline:
+class ReadOnlyInline(ReadOnlyAdminMixin):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReviewImageInline(ReadOnlyInline, admin.TabularInline):
@@ -81,7 +76,7 @@ def _problems(error: ApplicationError) -> str:
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "title", "subject_key", "rating", "status", "verified_purchase", "helpful_count",
         "report_count", "created_at",
@@ -128,21 +123,6 @@ class ReviewAdmin(admin.ModelAdmin):
             reverse("admin:b2c_review_respond", args=[obj.pk]),
             _("Write the company's response"),
         )
-
-    # Reviews are the customers' words: staff publish, reject or answer them, never edit them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.action(description=_("Publish the selected reviews"))
     def publish_reviews(self, request, queryset):
@@ -250,7 +230,7 @@ class ResolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContentReport)
-class ContentReportAdmin(admin.ModelAdmin):
+class ContentReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reason", "target", "note", "reporter", "created_at", "is_open")
     list_filter = (ResolvedFilter, "reason")
     list_select_related = ("reporter__user", "review", "story", "comment")
@@ -288,20 +268,6 @@ class ContentReportAdmin(admin.ModelAdmin):
             )
         return str(obj.story or obj.comment or "")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     @admin.action(description=_("Mark the selected reports resolved"))
     def mark_resolved(self, request, queryset):
         done = 0
@@ -321,7 +287,7 @@ class ContentReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewAggregate)
-class ReviewAggregateAdmin(admin.ModelAdmin):
+class ReviewAggregateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Kept by the review services; shown to check them."""
 
     list_display = (
@@ -342,18 +308,9 @@ class ReviewAggregateAdmin(admin.ModelAdmin):
             return "—"
         return f"{obj.rating_total / obj.review_count:.1f}"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReviewVote)
-class ReviewVoteAdmin(admin.ModelAdmin):
+class ReviewVoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Helpful votes, to look at: they are the customers' own (cast and taken back through
     b2c.services.reviews, which keeps each review's helpful_count), so staff never edit them."""
 
@@ -363,17 +320,3 @@ class ReviewVoteAdmin(admin.ModelAdmin):
     readonly_fields = ("review", "customer", "created_at")
     fields = readonly_fields
     ordering = ("-created_at", "-id")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions

@@ -7,24 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from b2c.models import StoryComment, StoryLike, TravelPhoto, TravelStory
 from b2c.services.social import comment_hide, comment_unhide, story_hide, story_unhide
+from core.admin import ReadOnlyAdminMixin
 from core.exceptions import ApplicationError
 
 HIDE_REASON = _("Hidden by staff after review")
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting here would skip the services: counts and stored files would go wrong.
-        return False
-
-
-class TravelPhotoInline(ReadOnlyMixin, admin.TabularInline):
+class TravelPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TravelPhoto
     extra = 0
     fields = ("image", "thumbnail", "caption", "position", "width", "height")
@@ -59,7 +48,7 @@ def _run(modeladmin, request, queryset, action, done_message) -> None:
 
 
 @admin.register(TravelStory)
-class TravelStoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TravelStoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "title", "author_email", "visibility", "is_hidden", "like_count", "comment_count",
         "report_count", "published_at",
@@ -99,7 +88,7 @@ class TravelStoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(StoryComment)
-class StoryCommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StoryCommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "author_email", "story", "status", "report_count", "created_at")
     list_filter = ("status",)
     search_fields = ("text", "author__user__email", "story__title")
@@ -130,7 +119,7 @@ class StoryCommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(StoryLike)
-class StoryLikeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StoryLikeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who liked what, to look into; likes change only through the services (counts)."""
 
     list_display = ("story", "customer", "created_at")

@@ -6,9 +6,8 @@ Who sees what follows the pages: a private story, a hidden one, or one that does
 404 for everyone but its author; someone else's story or comment cannot be changed (404).
 """
 
-from contextlib import contextmanager
+from functools import partial
 
-from django.http import Http404
 from django.urls import path
 from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from b2c.models import ContentReport, StoryComment, TravelStory
-from b2c.selectors.customer import customer_for_user, customer_public_name
+from b2c.selectors.customer import customer_for_user, customer_for_viewer, customer_public_name
 from b2c.selectors.social import (
     stories_feed,
     story_comment_get,
@@ -46,26 +45,18 @@ from b2c.services.social import (
     story_update,
 )
 from core.api import ApiErrorSerializer, Pagination, validated
+from core.http import not_found_as_404 as core_not_found_as_404
 
 NOT_FOUND = OpenApiResponse(ApiErrorSerializer, description="No story (or comment) you can see.")
 INVALID = OpenApiResponse(ApiErrorSerializer, description="Refused; nothing was changed.")
 
 
-@contextmanager
-def not_found_as_404():
-    try:
-        yield
-    except (StoryNotFound, CommentNotFound, ContentNotFound):
-        raise Http404 from None
+# A service's "not yours / not there" as a 404.
+not_found_as_404 = partial(core_not_found_as_404, StoryNotFound, CommentNotFound, ContentNotFound)
 
 
 def _viewer(request):
-    if not request.user.is_authenticated:
-        return None
-    try:
-        return customer_for_user(user=request.user)
-    except Http404:
-        return None
+    return customer_for_viewer(user=request.user)
 
 
 def _story(request, slug: str) -> TravelStory:

@@ -9,7 +9,7 @@ a full wishlist, a taken name, a score outside 1 to 5) answers 400 with field er
 changes nothing.
 """
 
-from contextlib import contextmanager
+from functools import partial
 
 from django.http import Http404
 from django.urls import path
@@ -52,6 +52,7 @@ from b2c.services.wishlist import (
     wishlist_unshare,
 )
 from core.api import ApiErrorSerializer, Pagination, validated
+from core.http import not_found_as_404 as core_not_found_as_404
 from core.money import SUPPORTED_CURRENCIES
 from flights.models import Cabin
 from flights.search import MAX_SEATS
@@ -60,12 +61,8 @@ NOT_FOUND = OpenApiResponse(ApiErrorSerializer, description="Not one of this cus
 BAD_INPUT = OpenApiResponse(ApiErrorSerializer, description="Invalid input; nothing changed.")
 
 
-@contextmanager
-def not_found_as_404():
-    try:
-        yield
-    except WishlistNotFound:
-        raise Http404 from None
+# A service's "not yours / not there" as a 404.
+not_found_as_404 = partial(core_not_found_as_404, WishlistNotFound)
 
 
 # Output ---------------------------------------------------------------------------------------

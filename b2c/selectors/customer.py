@@ -163,3 +163,15 @@ def customer_public_name(*, customer: Customer) -> str:
     if first and last:
         return f"{first} {last[0]}."
     return first or _("A Safar traveller")
+
+
+def customer_for_viewer(*, user) -> Customer | None:
+    """The customer looking at a public page, or None for a visitor (or a staff account
+    without a customer)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Customer.objects.select_related("user", "profile")
+        .filter(user=user, deleted_at__isnull=True)
+        .first()
+    )

@@ -6,7 +6,7 @@ see is "not found", 404, never 403. Likes work with htmx (the button is swapped)
 JavaScript (a POST and a redirect back).
 """
 
-from contextlib import contextmanager
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,7 +28,7 @@ from b2c.forms.social import (
     StoryNewForm,
 )
 from b2c.models import TravelStory
-from b2c.selectors.customer import customer_for_user, customer_public_name
+from b2c.selectors.customer import customer_for_user, customer_for_viewer, customer_public_name
 from b2c.selectors.social import (
     stories_feed,
     stories_of_author,
@@ -57,28 +57,19 @@ from b2c.services.social import (
     story_update,
 )
 from core.exceptions import ApplicationError
+from core.http import not_found_as_404 as core_not_found_as_404
 
 PER_PAGE = 12
 # Service field names that the forms call otherwise.
 FORM_FIELDS = {"destination": "destination_code", "photo": "photo", "parent": None}
 
 
-@contextmanager
-def not_found_as_404():
-    """A service's "not yours / not there" as the page's 404."""
-    try:
-        yield
-    except (StoryNotFound, CommentNotFound, ContentNotFound):
-        raise Http404 from None
+# A service's "not yours / not there" as a 404.
+not_found_as_404 = partial(core_not_found_as_404, StoryNotFound, CommentNotFound, ContentNotFound)
 
 
 def _viewer(request):
-    if not request.user.is_authenticated:
-        return None
-    try:
-        return customer_for_user(user=request.user)
-    except Http404:
-        return None
+    return customer_for_viewer(user=request.user)
 
 
 def _add_service_errors(form, error: ApplicationError) -> None:

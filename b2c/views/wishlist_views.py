@@ -5,7 +5,7 @@ Every page is the signed-in customer's own (another customer's id is "not found"
 the shared page, which anyone with its link may read.
 """
 
-from contextlib import contextmanager
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -59,16 +59,11 @@ from b2c.services.wishlist import (
 )
 from core.exceptions import ApplicationError
 from core.formatting import format_money
+from core.http import not_found_as_404 as core_not_found_as_404
 from core.money import quantize
 
-
-@contextmanager
-def not_found_as_404():
-    """A service's "not yours / not there" as the page's 404."""
-    try:
-        yield
-    except WishlistNotFound:
-        raise Http404 from None
+# A service's "not yours / not there" as a 404.
+not_found_as_404 = partial(core_not_found_as_404, WishlistNotFound)
 
 
 def _add_service_errors(form, error: ApplicationError, fields: dict | None = None) -> None:
