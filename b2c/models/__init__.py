@@ -37,10 +37,20 @@ from b2c.models.reviews import (
     SubjectKind,
 )
 from b2c.models.social import StoryComment, StoryLike, TravelPhoto, TravelStory
+from b2c.models.support import FAQ, SupportTicket, TicketAttachment, TicketMessage
+from b2c.models.trips import Trip, TripActivity, TripDay, TripMember
 from b2c.models.wallet import CustomerWallet, SavedPaymentMethod, WalletTransaction
 from b2c.models.wishlist import FavoriteAirline, FavoriteDestination, Wishlist, WishlistItem
 
 __all__ = [
+    "FAQ",
+    "SupportTicket",
+    "TicketAttachment",
+    "TicketMessage",
+    "Trip",
+    "TripActivity",
+    "TripDay",
+    "TripMember",
     "ContentReport",
     "Review",
     "ReviewAggregate",
