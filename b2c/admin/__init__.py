@@ -6,7 +6,9 @@ from b2c.admin import (  # noqa: F401
     referrals,
     reviews,
     social,
+    support,
     travel_alerts,
+    trips,
     wallet,
     wishlist,
 )
