@@ -75,7 +75,7 @@ def test_arabic_slug_page_opens(client, customer):
     assert made.slug == "رحلتي-إلى-دبي"
     page = client.get(f"/stories/{made.slug}/")
     assert page.status_code == 200
-    assert "<h1>رحلتي إلى دبي</h1>" in page.content.decode()
+    assert '<h1 dir="auto">رحلتي إلى دبي</h1>' in page.content.decode()
 
 
 def test_feed_paginates_twelve_newest_first(client, customer):

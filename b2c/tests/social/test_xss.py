@@ -90,8 +90,8 @@ def test_every_field_safe_on_every_page(
         assert escape(title) in html, key
     story_page = pages[(None, "story")]
     assert f'<meta property="og:title" content="{escape(title)}">' in story_page
-    assert f"<h1>{escape(title)}</h1>" in story_page
+    assert f'<h1 dir="auto">{escape(title)}</h1>' in story_page
     if "\n" not in payload:
         # Comments are plain text: shown as typed, escaped.
-        assert f'<p class="story-comment-text">{escape(payload)}</p>' in story_page
-        assert f"<figcaption>{escape(payload[:200])}</figcaption>" in story_page
+        assert f'<p class="story-comment-text" dir="auto">{escape(payload)}</p>' in story_page
+        assert f'<figcaption dir="auto">{escape(payload[:200])}</figcaption>' in story_page
