@@ -16,6 +16,7 @@ from b2c.services.customer import (
 )
 from b2c.services.loyalty import loyalty_tier_update
 from b2c.services.referrals import referral_record_signup
+from b2c.services.trips import booking_sync_trips
 from b2c.services.wallet import wallet_create
 
 
@@ -91,3 +92,24 @@ def record_logged_in(sender, request, user, **kwargs):
 @receiver(account_signals.email_confirmed, dispatch_uid="b2c_price_alerts_on_email_confirmed")
 def join_visitor_price_alerts(sender, request, user=None, email_address=None, **kwargs):
     price_alerts_join_customer(customer=(user or email_address.user).customer)
+
+
+@receiver(post_save, sender="bookings.Booking", dispatch_uid="b2c_trips_follow_booking")
+def trips_follow_cancelled_booking(
+    sender, instance, created, raw=False, update_fields=None, **kwargs
+):
+    if (
+        not created
+        and not raw
+        and instance.status == instance.Status.CANCELLED
+        and (update_fields is None or "status" in update_fields)
+    ):
+        booking_sync_trips(booking=instance)
+
+
+# flights.signals tells the bookings on a re-timed flight with one FLIGHT_CHANGE alert each; the
+# trips follow that alert, so a flight save with no booking on it costs no extra query.
+@receiver(post_save, sender="b2c.TravelAlert", dispatch_uid="b2c_trips_follow_flight_change")
+def trips_follow_flight_change(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and instance.kind == instance.Kind.FLIGHT_CHANGE and instance.booking_id:
+        booking_sync_trips(booking=instance.booking)
