@@ -365,6 +365,19 @@ REVIEW_BLOCKED_WORDS = env.list(
     default=["viagra", "cialis", "casino", "porn", "bitcoin", "forex", "escort", "buy followers"],
 )
 
+# Help desk (b2c.services.support): hours to the first answer and to the resolution per priority;
+# a resolved ticket may be reopened by the customer's reply for SUPPORT_REOPEN_DAYS, then the
+# nightly job closes it; attachments (images or PDFs) per message and their size in bytes.
+SUPPORT_SLA = {
+    "urgent": (1, 8),
+    "high": (4, 24),
+    "normal": (24, 72),
+    "low": (48, 120),
+}
+SUPPORT_REOPEN_DAYS = env.int("SUPPORT_REOPEN_DAYS", default=7)
+SUPPORT_ATTACHMENT_MAX_BYTES = env.int("SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+SUPPORT_ATTACHMENTS_PER_MESSAGE = env.int("SUPPORT_ATTACHMENTS_PER_MESSAGE", default=5)
+
 # Hours before a flight's departure that online check-in opens: the first travel reminder
 # (b2c.services.travel_alerts); the others go 24 and 3 hours before.
 CHECK_IN_OPENS_HOURS = env.int("CHECK_IN_OPENS_HOURS", default=48)
