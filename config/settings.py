@@ -346,6 +346,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
     },
     "check-price-alerts": {"task": "b2c.tasks.alerts.check_price_alerts", "schedule": 1800.0},
+    "close-resolved-tickets": {
+        "task": "b2c.tasks.support.close_resolved_tickets",
+        "schedule": 86400.0,
+    },
     "send-travel-reminders": {
         "task": "b2c.tasks.travel_alerts.send_travel_reminders",
         "schedule": 300.0,

@@ -1,2 +1,2 @@
 # Celery's autodiscovery imports `b2c.tasks`; each area's tasks are registered from here.
-from b2c.tasks import alerts, loyalty, newsletter, travel_alerts  # noqa: F401
+from b2c.tasks import alerts, loyalty, newsletter, support, travel_alerts  # noqa: F401

@@ -334,3 +334,26 @@ def test_a_staff_reply_with_an_attachment_is_stored_privately(ticket, staff, sto
     attachment = message.attachments.get()
     assert attachment.name == "r.pdf"
     assert stored_files(storage_dirs) == [f"private/{attachment.file.name}"]
+
+
+def test_the_daily_command_closes_tickets_resolved_over_a_week_ago():
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from b2c.models import SupportTicket
+    from core.testing.factories import CustomerFactory
+
+    now = timezone.now()
+    customer = CustomerFactory()
+    values = {"customer": customer, "subject": "Refund", "category": "refund",
+              "first_response_due": now, "resolution_due": now, "status": "resolved"}  # fmt: skip
+    old = SupportTicket.objects.create(**values, resolved_at=now - dt.timedelta(days=8))
+    recent = SupportTicket.objects.create(**values, resolved_at=now - dt.timedelta(days=6))
+
+    call_command("close_resolved_tickets", verbosity=0)
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, recent.status) == ("closed", "resolved")
