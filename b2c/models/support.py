@@ -7,6 +7,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -50,7 +51,7 @@ class SupportTicket(TimeStampedModel):
         URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("ticket status", "Open")
         IN_PROGRESS = "in_progress", _("In progress")
         WAITING = "waiting", _("Waiting for your reply")
         RESOLVED = "resolved", _("Resolved")
