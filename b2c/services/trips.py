@@ -627,9 +627,15 @@ def trip_attach_booking(*, customer: Customer, booking_id: int, trip_id: int | N
     """Put a confirmed booking of the customer's in a trip, one flight activity per segment on
     its local day of departure. Without `trip_id`, a new trip covering the booking, named after
     where it goes; with it, the customer's own trip, its dates stretched to the booking's if
-    needed. Attaching again adds nothing."""
+    needed. Attaching again adds nothing; without `trip_id`, a booking already in one of the
+    customer's trips answers that trip. The booking's row is locked first, so two requests at
+    once (a double click) attach it once."""
     try:
-        booking = Booking.objects.filter(pk=int(booking_id), customer=customer).first()
+        booking = (
+            Booking.objects.select_for_update()
+            .filter(pk=int(booking_id), customer=customer)
+            .first()
+        )
     except (TypeError, ValueError):
         booking = None
     if booking is None:
@@ -641,6 +647,9 @@ def trip_attach_booking(*, customer: Customer, booking_id: int, trip_id: int | N
         raise _refused("booking_id", _("This booking has no flights."))
     first, last = _booking_dates(segments)
     if trip_id is None:
+        already = Trip.objects.filter(owner=customer, activities__booking=booking).first()
+        if already is not None:
+            return already
         errors = _check_dates(first, last, allow_past=True)
         if errors:
             raise ApplicationError(next(iter(errors.values()))[0], extra=errors)

@@ -143,3 +143,13 @@ def test_a_retimed_flight_moves_its_activity(customer):
         "Arrives London (LHR) at 04:40 on 2026-12-21, local time.",
     )
     assert TripActivity.objects.get(trip=trip, segment__position=0).position == 0
+
+
+def test_attaching_again_without_a_trip_answers_the_trip_it_is_in(customer):
+    booking = flight_booking(customer, [OUT, BACK])
+    first = trip_attach_booking(customer=customer, booking_id=booking.pk)
+
+    again = trip_attach_booking(customer=customer, booking_id=booking.pk)
+
+    assert again == first
+    assert TripActivity.objects.filter(booking=booking).count() == 2
