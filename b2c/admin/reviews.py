@@ -25,7 +25,7 @@ from b2c.models import (
 )
 from b2c.services.reports import content_report_resolve
 from b2c.services.reviews import review_publish, review_reject, review_respond
-from core.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin, service_action
 from core.exceptions import ApplicationError
 
 
@@ -66,13 +66,6 @@ class RejectForm(forms.Form):
 
 class RespondForm(forms.Form):
     text = forms.CharField(label=_("response"), widget=forms.Textarea(attrs={"rows": 6}))
-
-
-def _problems(error: ApplicationError) -> str:
-    return " ".join(
-        problem for problems in (error.extra or {None: [error.message]}).values()
-        for problem in problems
-    )  # fmt: skip
 
 
 @admin.register(Review)
@@ -126,46 +119,27 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected reviews"))
     def publish_reviews(self, request, queryset):
-        done = 0
-        for review in queryset:
-            try:
-                review_publish(staff_user=request.user, review_id=review.pk)
-            except ApplicationError as error:
-                self.message_user(request, f"{review}: {_problems(error)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d review published.", "%(count)d reviews published.", done)
-                % {"count": done},
-                messages.SUCCESS,
-            )
+        service_action(
+            self, request, queryset,
+            lambda review: review_publish(staff_user=request.user, review_id=review.pk),
+            lambda n: ngettext("%(count)d review published.", "%(count)d reviews published.", n)
+            % {"count": n},
+        )  # fmt: skip
 
     @admin.action(description=_("Reject the selected reviews…"))
     def reject_reviews(self, request, queryset):
         """First a page asking for the reason (told to each author), then the rejections."""
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done = 0
-            for review in queryset:
-                try:
-                    review_reject(
-                        staff_user=request.user,
-                        review_id=review.pk,
-                        reason=form.cleaned_data["reason"],
-                    )
-                except ApplicationError as error:
-                    self.message_user(request, f"{review}: {_problems(error)}", messages.ERROR)
-                else:
-                    done += 1
-            if done:
-                self.message_user(
-                    request,
-                    ngettext("%(count)d review rejected.", "%(count)d reviews rejected.", done)
-                    % {"count": done},
-                    messages.SUCCESS,
-                )
+            reason = form.cleaned_data["reason"]
+            service_action(
+                self, request, queryset,
+                lambda review: review_reject(
+                    staff_user=request.user, review_id=review.pk, reason=reason
+                ),
+                lambda n: ngettext("%(count)d review rejected.", "%(count)d reviews rejected.", n)
+                % {"count": n},
+            )  # fmt: skip
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -270,20 +244,12 @@ class ContentReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Mark the selected reports resolved"))
     def mark_resolved(self, request, queryset):
-        done = 0
-        for report in queryset:
-            try:
-                content_report_resolve(staff_user=request.user, report_id=report.pk)
-            except ApplicationError as error:
-                self.message_user(request, f"{report}: {_problems(error)}", messages.ERROR)
-            else:
-                done += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d report resolved.", "%(count)d reports resolved.", done)
-            % {"count": done},
-            messages.SUCCESS,
-        )
+        service_action(
+            self, request, queryset,
+            lambda report: content_report_resolve(staff_user=request.user, report_id=report.pk),
+            lambda n: ngettext("%(count)d report resolved.", "%(count)d reports resolved.", n)
+            % {"count": n},
+        )  # fmt: skip
 
 
 @admin.register(ReviewAggregate)

@@ -2,13 +2,12 @@
 story or hide a comment (through the services, so counts stay right); they never edit what a
 customer wrote. Reported content comes first."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from b2c.models import StoryComment, StoryLike, TravelPhoto, TravelStory
 from b2c.services.social import comment_hide, comment_unhide, story_hide, story_unhide
-from core.admin import ReadOnlyAdminMixin
-from core.exceptions import ApplicationError
+from core.admin import ReadOnlyAdminMixin, service_action
 
 HIDE_REASON = _("Hidden by staff after review")
 
@@ -33,18 +32,6 @@ class HiddenFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(hidden_at__isnull=True)
         return queryset
-
-
-def _run(modeladmin, request, queryset, action, done_message) -> None:
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj)
-        except ApplicationError as error:
-            modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
-        else:
-            done += 1
-    modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(TravelStory)
@@ -76,15 +63,15 @@ class TravelStoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Hide the selected stories"))
     def hide(self, request, queryset):
-        _run(self, request, queryset,
+        service_action(self, request, queryset,
              lambda s: story_hide(staff_user=request.user, story_id=s.pk, reason=str(HIDE_REASON)),
-             _("%(count)d stories hidden."))  # fmt: skip
+             lambda n: _("%(count)d stories hidden.") % {"count": n})  # fmt: skip
 
     @admin.action(description=_("Show the selected stories again"))
     def unhide(self, request, queryset):
-        _run(self, request, queryset,
+        service_action(self, request, queryset,
              lambda s: story_unhide(staff_user=request.user, story_id=s.pk),
-             _("%(count)d stories shown again."))  # fmt: skip
+             lambda n: _("%(count)d stories shown again.") % {"count": n})  # fmt: skip
 
 
 @admin.register(StoryComment)
@@ -107,15 +94,15 @@ class StoryCommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Hide the selected comments"))
     def hide(self, request, queryset):
-        _run(self, request, queryset,
+        service_action(self, request, queryset,
              lambda c: comment_hide(staff_user=request.user, comment_id=c.pk),
-             _("%(count)d comments hidden."))  # fmt: skip
+             lambda n: _("%(count)d comments hidden.") % {"count": n})  # fmt: skip
 
     @admin.action(description=_("Show the selected comments again"))
     def unhide(self, request, queryset):
-        _run(self, request, queryset,
+        service_action(self, request, queryset,
              lambda c: comment_unhide(staff_user=request.user, comment_id=c.pk),
-             _("%(count)d comments shown again."))  # fmt: skip
+             lambda n: _("%(count)d comments shown again.") % {"count": n})  # fmt: skip
 
 
 @admin.register(StoryLike)
