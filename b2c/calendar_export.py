@@ -2,7 +2,8 @@
 
 Timed activities keep their own time zone (DTSTART;TZID=Asia/Dubai:...), with a VTIMEZONE for
 each zone used so calendars that do not know the zone still place them right; activities with
-no time are all-day events. UIDs are stable per activity, so a subscribed calendar updates
+no time are all-day events. A flight runs from its departure in the origin's zone to its
+arrival in the destination's. UIDs are stable per activity, so a subscribed calendar updates
 events instead of duplicating them."""
 
 import datetime as dt
@@ -42,7 +43,12 @@ def _event(activity: TripActivity, date: dt.date, stamp: dt.datetime) -> Event:
     zone = ZoneInfo(activity.time_zone)
     start = dt.datetime.combine(date, activity.start_time, tzinfo=zone)
     event.add("dtstart", start)
-    if activity.end_time is not None:
+    segment = activity.segment
+    if segment is not None:
+        # A flight ends where it lands, in that airport's time (DTEND with its own TZID).
+        flight = segment.flight
+        event.add("dtend", flight.arrival_at.astimezone(ZoneInfo(flight.destination.time_zone)))
+    elif activity.end_time is not None:
         end = dt.datetime.combine(date, activity.end_time, tzinfo=zone)
         if end <= start:  # runs past midnight
             end = dt.datetime.combine(date + dt.timedelta(days=1), activity.end_time, tzinfo=zone)
@@ -59,7 +65,7 @@ def trip_ical(*, trip: Trip) -> bytes:
     stamp = timezone.now().replace(microsecond=0)
     activities = (
         TripActivity.objects.filter(trip=trip, day__isnull=False)
-        .select_related("day")
+        .select_related("day", "segment__flight__destination")
         .order_by("day__date", "position", "id")
     )
     for activity in activities:

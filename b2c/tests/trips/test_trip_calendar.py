@@ -53,6 +53,11 @@ def test_the_calendar_parses_back_with_local_times(customer):
         "Asia/Dubai",
     )
     assert start == DEPARTS
+    landing = first.decoded("DTEND")  # in London's time, where the flight lands
+    assert (landing.replace(tzinfo=None), landing.tzinfo.key) == (
+        dt.datetime(2026, 12, 20, 13, 40),
+        "Europe/London",
+    )
     assert str(first["SUMMARY"]) == "EK1 Dubai → London"
     assert str(first["LOCATION"]) == "Dubai Airport (DXB)"
     assert str(first["DESCRIPTION"]) == (
