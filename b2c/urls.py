@@ -1,5 +1,7 @@
 from django.urls import path
 
+from b2c.urls_support import urlpatterns as support_urlpatterns
+from b2c.urls_trips import urlpatterns as trips_urlpatterns
 from b2c.views import (
     alert_views,
     customer_views,
@@ -265,3 +267,5 @@ urlpatterns = [
         name="story-comment-report",
     ),
 ]
+
+urlpatterns += trips_urlpatterns + support_urlpatterns

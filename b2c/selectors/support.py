@@ -9,7 +9,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from b2c.models import FAQ, Customer, SupportTicket, TicketMessage
+from b2c.models import FAQ, Customer, SupportTicket, TicketAttachment, TicketMessage
+from b2c.selectors.customer import customer_for_viewer
 from b2c.services.support import TicketNotFound
 
 Status = SupportTicket.Status
@@ -106,6 +107,32 @@ def ticket_messages_for_customer(*, ticket: SupportTicket) -> QuerySet[TicketMes
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+
+
+def ticket_attachment_for_user(
+    *, user: Any, ticket_id: Any, attachment_id: Any
+) -> TicketAttachment:
+    """An attachment of the ticket `ticket_id` that `user` may open: staff any; a customer only
+    those of their own ticket's messages that are not internal notes. TicketNotFound for
+    anything else, so nobody learns whether it exists."""
+    not_found = TicketNotFound(_("Attachment not found."))
+    try:
+        attachments = TicketAttachment.objects.filter(
+            pk=int(attachment_id), message__ticket_id=int(ticket_id)
+        )
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_staff", False):
+        customer = customer_for_viewer(user=user)
+        if customer is None:
+            raise not_found
+        attachments = attachments.filter(
+            message__ticket__customer=customer, message__internal=False
+        )
+    attachment = attachments.first()
+    if attachment is None:
+        raise not_found
+    return attachment
 
 
 # Staff -----------------------------------------------------------------------------------------

@@ -4,7 +4,18 @@ or calendar link, its days with their activities, what was set aside, and its bu
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from b2c.models import Customer, Trip, TripActivity, TripDay, TripMember
@@ -24,10 +35,18 @@ def _not_found() -> TripNotFound:
 
 def trips_for_customer(*, customer: Customer) -> QuerySet[Trip]:
     """The trips the customer owns or was invited to, by first day, with their destinations and
-    owner (three queries however many trips)."""
+    owner (three queries however many trips); each trip's `viewer_role` is "owner" or the
+    customer's TripMember.Role."""
     member = TripMember.objects.filter(trip=OuterRef("pk"), customer=customer)
     return (
         Trip.objects.filter(Q(owner=customer) | Q(Exists(member)))
+        .annotate(
+            viewer_role=Case(
+                When(owner=customer, then=Value("owner")),
+                default=Subquery(member.values("role")[:1]),
+                output_field=CharField(),
+            )
+        )
         .select_related("owner__user")
         .prefetch_related("destinations")
         .order_by("start_date", "id")
@@ -51,6 +70,11 @@ def trip_for_viewer(*, customer: Customer, trip_id: int) -> Trip:
     if trip is None:
         raise _not_found()
     return trip
+
+
+def trip_members(*, trip: Trip) -> list[TripMember]:
+    """The people invited to the trip, in the order they were invited, with their accounts."""
+    return list(trip.members.select_related("customer__user").order_by("created_at", "id"))
 
 
 def trip_for_share_token(*, token: str) -> Trip:

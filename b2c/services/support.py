@@ -44,6 +44,7 @@ NAME_MAX_LENGTH = 200  # TicketAttachment.name
 PDF_END_WINDOW = 1024  # "%%EOF" may be followed by a newline or a little padding
 PDF_CONTENT_TYPE = "application/pdf"
 ATTACHMENTS_FIELD = "attachments"
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "jfif", "png", "webp"}
 
 
 class TicketNotFound(ApplicationError):
@@ -137,11 +138,24 @@ def _looks_like_image(data: bytes) -> bool:
     )
 
 
+def _not_what_its_name_says(name: str) -> ApplicationError:
+    return _refused(
+        ATTACHMENTS_FIELD,
+        _("“%(name)s” is not what its name says: attach a JPEG, PNG or WebP image, or a PDF.")
+        % {"name": name},
+    )
+
+
 def _check_file(upload: Any) -> _CheckedFile:
     max_bytes = int(settings.SUPPORT_ATTACHMENT_MAX_BYTES)
     data = _read_bounded(upload, max_bytes)
     name = _upload_name(upload)
+    # The content decides the type; a name that claims the other kind (an image called
+    # "receipt.pdf") is refused rather than stored under a misleading name.
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if data.startswith(b"%PDF-"):
+        if extension in IMAGE_EXTENSIONS:
+            raise _not_what_its_name_says(name)
         if b"%%EOF" not in data[-PDF_END_WINDOW:]:
             raise _refused(ATTACHMENTS_FIELD, _("This PDF is damaged or incomplete."))
         stored_name = f"{secrets.token_hex(16)}.pdf"
@@ -154,6 +168,8 @@ def _check_file(upload: Any) -> _CheckedFile:
         )
     if not _looks_like_image(data):
         raise _not_accepted()
+    if extension == "pdf":
+        raise _not_what_its_name_says(name)
     image = image_process(ContentFile(data, name=name), field=ATTACHMENTS_FIELD)
     content_type = "image/png" if image.name.endswith(".png") else "image/jpeg"
     return _CheckedFile(

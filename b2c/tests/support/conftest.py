@@ -30,7 +30,7 @@ def frozen():
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(is_staff=True, email="agent@safar.test")
+    return UserFactory(is_staff=True, email="agent@safar.test", first_name="Layla")
 
 
 @pytest.fixture

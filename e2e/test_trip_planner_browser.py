@@ -1,0 +1,79 @@
+"""The planner in Chromium: accessible and without sideways scrolling on a phone, left to right
+and right to left, and drag and drop (trips.js) saving the new order."""
+
+import datetime as dt
+
+import pytest
+
+from b2c.models import TripActivity
+from b2c.services.trips import activity_create, trip_create
+from b2c.tests.trips.helpers import days_ahead
+from core.testing.factories import TEST_PASSWORD, UserFactory
+from core.testing.inventory import airport
+from e2e.conftest import PHONE
+from e2e.test_accessibility import AXE, violations
+from e2e.test_signup_and_language import assert_no_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def planned_trip(customer):
+    airport("DXB")
+    trip = trip_create(
+        customer=customer, name="Dubai in winter", start_date=days_ahead(10),
+        end_date=days_ahead(12), destination_codes=["DXB"], currency="AED",
+    )  # fmt: skip
+    for title in ("Breakfast", "Museum", "Dinner"):
+        activity_create(
+            customer=customer, trip_id=trip.pk, day_date=days_ahead(10), title=title,
+            start_time=dt.time(10), end_time=dt.time(12), time_zone="Asia/Dubai",
+        )  # fmt: skip
+    return trip
+
+
+def sign_in(page, user):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").first.fill(TEST_PASSWORD)
+    page.locator("form.stack-form button[type=submit]").click()
+    page.wait_for_url("**/dashboard/")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_planner_on_a_phone(new_page, language):
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm ci installs it; .ci/run does)")
+    user = UserFactory()
+    trip = planned_trip(user.customer)
+    page = new_page(PHONE, bypass_csp=True)
+    sign_in(page, user)
+    pages = ["/trips/", f"/trips/{trip.pk}/", "/trips/new/", f"/trips/{trip.pk}/print/"]
+
+    found = {}
+    for path in pages:
+        found[path] = violations(page, path, language)
+        assert_no_horizontal_scroll(page)
+
+    assert found == {path: [] for path in pages}
+
+
+def test_dragging_an_activity_saves_the_new_order(new_page):
+    user = UserFactory()
+    trip = planned_trip(user.customer)
+    page = new_page()
+    sign_in(page, user)
+    page.goto(f"/trips/{trip.pk}/")
+    dinner = page.locator(".trip-activity", has_text="Dinner")
+    breakfast = page.locator(".trip-activity", has_text="Breakfast")
+
+    with page.expect_response(lambda r: "/reorder/" in r.url) as answer:
+        dinner.drag_to(breakfast, target_position={"x": 20, "y": 5})
+
+    assert answer.value.status == 200
+    page.wait_for_load_state()
+    assert page.locator("#trip-live").text_content() == "The day's order was saved."
+    assert list(TripActivity.objects.order_by("position").values_list("title", flat=True)) == [
+        "Dinner",
+        "Breakfast",
+        "Museum",
+    ]
