@@ -10,7 +10,9 @@ from b2c.api.newsletter import urlpatterns as newsletter_urlpatterns
 from b2c.api.referrals import urlpatterns as referrals_urlpatterns
 from b2c.api.reviews import urlpatterns as reviews_urlpatterns
 from b2c.api.social import urlpatterns as social_urlpatterns
+from b2c.api.support import urlpatterns as support_urlpatterns
 from b2c.api.travel_alerts import urlpatterns as travel_alerts_urlpatterns
+from b2c.api.trips import urlpatterns as trips_urlpatterns
 from b2c.api.wallet import urlpatterns as wallet_urlpatterns
 from b2c.api.wishlist import urlpatterns as wishlist_urlpatterns
 from flights.api import urlpatterns as flights_urlpatterns
@@ -29,6 +31,8 @@ urlpatterns = [
     path("", include((newsletter_urlpatterns, "newsletter-api"))),
     path("", include((reviews_urlpatterns, "reviews-api"))),
     path("", include((social_urlpatterns, "social-api"))),
+    path("", include((trips_urlpatterns, "trips-api"))),
+    path("", include((support_urlpatterns, "support-api"))),
     path("flights/", include((flights_urlpatterns, "flights-api"))),
     path("bookings/", include(("bookings.api", "bookings-api"))),
 ]

@@ -11,11 +11,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import ApplicationError
 from core.parsers import PayloadTooLarge
+
+
+class ErrorsAsJSON:
+    """For a view that answers a file (a calendar, an attachment): its errors are the API's JSON
+    error shape, whatever type the client asked for."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 class Pagination(PageNumberPagination):
