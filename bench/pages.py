@@ -31,6 +31,10 @@ COMPANIONS = 8
 WALLET_ENTRIES = 200
 POINT_LOTS = 50
 REWARDS = 6
+TRIP_DAYS = 7
+ACTIVITIES_PER_DAY = 4
+TICKETS = 30
+FAQ_ENTRIES = 20
 
 
 def seed():
@@ -50,7 +54,9 @@ def seed():
             customer=customer, airline=airline, number=f"EK{i:08d}", companion=companion
         )
     seed_money(customer)
-    return user
+    trip = seed_trip(customer)
+    seed_help_desk(customer)
+    return user, trip
 
 
 def seed_money(customer):
@@ -81,6 +87,52 @@ def seed_money(customer):
         )  # fmt: skip
 
 
+def seed_trip(customer):
+    """A week-long trip, four timed activities with costs a day."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from b2c.services.trips import activity_create, trip_create
+    from core.testing.inventory import airport
+
+    airport("DXB")
+    first = timezone.localdate() + dt.timedelta(days=30)
+    trip = trip_create(
+        customer=customer, name="A week in Dubai", start_date=first,
+        end_date=first + dt.timedelta(days=TRIP_DAYS - 1), destination_codes=["DXB"],
+        currency="USD",
+    )  # fmt: skip
+    for day in range(TRIP_DAYS):
+        for hour in range(ACTIVITIES_PER_DAY):
+            activity_create(
+                customer=customer, trip_id=trip.pk, day_date=first + dt.timedelta(days=day),
+                title=f"Activity {hour}", place="Deira", start_time=dt.time(9 + 2 * hour),
+                end_time=dt.time(10 + 2 * hour), cost=Decimal("25.00"), cost_currency="USD",
+            )  # fmt: skip
+    return trip
+
+
+def seed_help_desk(customer):
+    """Tickets with a two-message thread each, and an FAQ to search."""
+    from b2c.models import FAQ
+    from b2c.services.support import ticket_open, ticket_reply
+
+    for i in range(TICKETS):
+        ticket = ticket_open(
+            customer=customer, subject=f"Question number {i}", category="booking",
+            body="Can I change the date of my flight?",
+        )  # fmt: skip
+        ticket_reply(customer=customer, ticket_id=ticket.pk, body="Any news?")
+    for i in range(FAQ_ENTRIES):
+        FAQ.objects.create(
+            category="booking", position=i, question_en=f"How do I change booking {i}?",
+            answer_en="From My bookings, choose Change.", question_bn=f"বুকিং {i} কীভাবে বদলাব?",
+            answer_bn="আমার বুকিং থেকে বদলান।",
+        )  # fmt: skip
+
+
 def timed(client, url, n):
     start = time.perf_counter()
     for _ in range(n):
@@ -98,7 +150,7 @@ def main():
     settings.ALLOWED_HOSTS = ["testserver"]
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
-        user = seed()
+        user, trip = seed()
         anonymous = Client()
         signed_in = Client()
         signed_in.force_login(user)
@@ -114,6 +166,14 @@ def main():
             ("GET /api/v1/wallet/transactions/", signed_in, "/api/v1/wallet/transactions/"),
             (f"/loyalty/ signed in, {POINT_LOTS} lots", signed_in, "/loyalty/"),
             (f"/rewards/ signed in, {REWARDS} rewards", signed_in, "/rewards/"),
+            (
+                f"/trips/<id>/ planner, {TRIP_DAYS} days × {ACTIVITIES_PER_DAY} activities",
+                signed_in,
+                f"/trips/{trip.pk}/",
+            ),
+            ("/trips/<id>/calendar.ics, same trip", signed_in, f"/trips/{trip.pk}/calendar.ics"),
+            (f"/support/ signed in, {TICKETS} tickets", signed_in, "/support/"),
+            (f"/help/?q= search, {FAQ_ENTRIES} entries", anonymous, "/help/?q=change+booking"),
         ]
         for _, client, url in targets:  # warm up templates, caches, connections
             timed(client, url, 5)
