@@ -2,6 +2,7 @@
 pagination."""
 
 import re
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,6 +23,8 @@ from core.parsers import PayloadTooLarge
 class ErrorsAsJSON:
     """For a view that answers a file (a calendar, an attachment): its errors are the API's JSON
     error shape, whatever type the client asked for."""
+
+    request: Any
 
     def handle_exception(self, exc):
         self.request.accepted_renderer = JSONRenderer()
