@@ -77,3 +77,28 @@ def test_dragging_an_activity_saves_the_new_order(new_page):
         "Breakfast",
         "Museum",
     ]
+
+
+def test_a_cancelled_drag_leaves_the_day_as_it_was(new_page):
+    user = UserFactory()
+    trip = planned_trip(user.customer)
+    page = new_page()
+    sign_in(page, user)
+    page.goto(f"/trips/{trip.pk}/")
+    first_day = page.locator(".trip-activities").first
+
+    page.locator(".trip-activity", has_text="Dinner").hover()
+    page.mouse.down()
+    box = page.locator(".trip-activity", has_text="Breakfast").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 5, steps=5)
+    page.mouse.move(box["x"] + 20, box["y"] + 2, steps=2)
+    page.keyboard.press("Escape")
+    page.mouse.up()
+
+    shown = first_day.locator(".trip-activity-title").all_text_contents()
+    assert shown == ["Breakfast", "Museum", "Dinner"]
+    assert list(TripActivity.objects.order_by("position").values_list("title", flat=True)) == [
+        "Breakfast",
+        "Museum",
+        "Dinner",
+    ]

@@ -34,6 +34,7 @@ from b2c.selectors.trips import (
     TripNotFound,
     trip_budget,
     trip_days_with_activities,
+    trip_destinations,
     trip_for_share_token,
     trip_for_viewer,
     trip_members,
@@ -217,12 +218,17 @@ class TripSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     currency = serializers.CharField()
-    destinations = serializers.SerializerMethodField(help_text="IATA airport codes, in order.")
+    destinations = serializers.SerializerMethodField(
+        help_text="IATA airport codes, in the order given (in lists: by code)."
+    )
     owner_name = serializers.SerializerMethodField()
     role = serializers.CharField(help_text='The customer\'s: "owner", "editor" or "viewer".')
 
     def get_destinations(self, trip) -> list[str]:
-        return [airport.iata_code for airport in trip.destinations.all()]
+        airports = getattr(trip, "destination_list", None)
+        if airports is None:  # a list: prefetched, by code
+            airports = trip.destinations.all()
+        return [airport.iata_code for airport in airports]
 
     def get_owner_name(self, trip) -> str:
         return customer_public_name(customer=trip.owner)
@@ -314,7 +320,7 @@ class SharedTripSerializer(serializers.Serializer):
     days = SharedDaySerializer(many=True, source="day_list")
 
     def get_destinations(self, trip) -> list[str]:
-        return [airport.iata_code for airport in trip.destinations.all()]
+        return [airport.iata_code for airport in trip_destinations(trip=trip)]
 
 
 def _detail(request, customer, trip_id: int) -> dict:
@@ -324,6 +330,7 @@ def _detail(request, customer, trip_id: int) -> dict:
     trip.set_aside_list = trip_set_aside(trip=trip)
     trip.budget = trip_budget(trip=trip)
     trip.member_list = trip_members(trip=trip)
+    trip.destination_list = trip_destinations(trip=trip)
     context = {"request": request, "owner": trip.role == "owner"}
     return TripDetailSerializer(trip, context=context).data
 

@@ -1,6 +1,8 @@
 """Reads of trips: a customer's trips, one trip for its owner or a member, a trip by its share
 or calendar link, its days with their activities, what was set aside, and its budget."""
 
+import functools
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +24,7 @@ from b2c.models import Customer, Trip, TripActivity, TripDay, TripMember
 from bookings.models import Booking
 from core.exceptions import ApplicationError
 from core.money import quantize
+from flights.models import Airport
 from payments.fx import RateUnavailable, convert
 
 
@@ -31,6 +34,12 @@ class TripNotFound(ApplicationError):
 
 def _not_found() -> TripNotFound:
     return TripNotFound(_("This trip does not exist or is not shared with you."))
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zone names an activity may use, sorted (read from tzdata once)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 def trips_for_customer(*, customer: Customer) -> QuerySet[Trip]:
@@ -70,6 +79,13 @@ def trip_for_viewer(*, customer: Customer, trip_id: int) -> Trip:
     if trip is None:
         raise _not_found()
     return trip
+
+
+def trip_destinations(*, trip: Trip) -> list[Airport]:
+    """The trip's destinations in the order the customer gave them (the first one's time zone is
+    the default of new activities); `trip.destinations.all()` is by airport code."""
+    rows = Trip.destinations.through.objects.filter(trip=trip).select_related("airport")
+    return [row.airport for row in rows.order_by("id")]
 
 
 def trip_members(*, trip: Trip) -> list[TripMember]:

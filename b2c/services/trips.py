@@ -14,10 +14,11 @@ Dubai at 10:00 reads 10:00 Asia/Dubai wherever the trip is viewed from.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -26,9 +27,10 @@ from django.utils.translation import gettext as _
 
 from b2c.models import Customer, TravelCompanion, Trip, TripActivity, TripDay, TripMember
 from b2c.models.trips import trip_token_new
-from b2c.selectors.trips import TripNotFound, trip_role
+from b2c.selectors.trips import TripNotFound, time_zone_names, trip_role
 from bookings.models import Booking, BookingSegment
 from core.exceptions import ApplicationError
+from core.models import lookup_id
 from core.money import SUPPORTED_CURRENCIES, quantize
 from flights.models import Airport, Flight
 
@@ -52,10 +54,7 @@ def _not_found() -> TripNotFound:
 def _trip_for(customer: Customer, trip_id: Any, *, need: str) -> Trip:
     """The trip locked for writing if `customer` may do what `need` says ("owner" or "editor");
     TripNotFound for someone with no access, a refusal for a member without the right."""
-    try:
-        trip = Trip.objects.select_for_update().filter(pk=int(trip_id)).first()
-    except (TypeError, ValueError):
-        trip = None
+    trip = Trip.objects.select_for_update().filter(pk=lookup_id(trip_id)).first()
     role = trip_role(trip=trip, customer=customer) if trip is not None else None
     if trip is None or role is None:
         raise _not_found()
@@ -67,13 +66,14 @@ def _trip_for(customer: Customer, trip_id: Any, *, need: str) -> Trip:
 
 
 def _activity_for(customer: Customer, activity_id: Any) -> TripActivity:
-    try:
-        activity = TripActivity.objects.filter(pk=int(activity_id)).first()
-    except (TypeError, ValueError):
-        activity = None
+    activity = TripActivity.objects.filter(pk=lookup_id(activity_id)).first()
     if activity is None:
         raise _not_found()
     _trip_for(customer, activity.trip_id, need=Role.EDITOR)
+    # Read again under the trip's lock: a move or delete that held it first has changed the row.
+    activity = TripActivity.objects.filter(pk=activity.pk).first()
+    if activity is None:
+        raise _not_found()
     return activity
 
 
@@ -126,9 +126,11 @@ def _airports(codes: Iterable[Any]) -> list[Airport]:
 
 def _companions(customer: Customer, ids: Iterable[Any]) -> list[TravelCompanion]:
     try:
-        wanted = {int(pk) for pk in ids}
-    except (TypeError, ValueError):
-        wanted = {-1}
+        wanted = {lookup_id(pk) for pk in ids}
+    except TypeError:  # not a list
+        wanted = {0}
+    if 0 in wanted:
+        raise _refused("companion_ids", _("Choose from your own travel companions."))
     companions = list(TravelCompanion.objects.filter(customer=customer, pk__in=wanted))
     if len(companions) != len(wanted):
         raise _refused("companion_ids", _("Choose from your own travel companions."))
@@ -245,8 +247,8 @@ def trip_share(*, customer: Customer, trip_id: int) -> Trip:
 
 
 def trip_unshare(*, customer: Customer, trip_id: int) -> Trip:
-    """Close the read-only link: it answers 404 until shared again."""
-    return _owner_set(customer, trip_id, is_shared=False)
+    """Close the read-only link for good: it answers 404, and sharing again makes a new one."""
+    return _owner_set(customer, trip_id, is_shared=False, share_token=trip_token_new())
 
 
 def trip_share_reset(*, customer: Customer, trip_id: int) -> Trip:
@@ -255,8 +257,11 @@ def trip_share_reset(*, customer: Customer, trip_id: int) -> Trip:
 
 
 def trip_calendar_enable(*, customer: Customer, trip_id: int, enabled: bool = True) -> Trip:
-    """Turn the calendar subscription feed on (or off with `enabled=False`)."""
-    return _owner_set(customer, trip_id, calendar_enabled=bool(enabled))
+    """Turn the calendar subscription feed on, or off with `enabled=False`: an address turned
+    off never works again (turning the feed back on gives a new one)."""
+    if enabled:
+        return _owner_set(customer, trip_id, calendar_enabled=True)
+    return _owner_set(customer, trip_id, calendar_enabled=False, calendar_token=trip_token_new())
 
 
 def trip_calendar_reset(*, customer: Customer, trip_id: int) -> Trip:
@@ -295,10 +300,7 @@ def member_invite(*, customer: Customer, trip_id: int, email: str, role: str) ->
 
 
 def _member(trip: Trip, member_id: Any) -> TripMember:
-    try:
-        member = TripMember.objects.filter(trip=trip, pk=int(member_id)).first()
-    except (TypeError, ValueError):
-        member = None
+    member = TripMember.objects.filter(trip=trip, pk=lookup_id(member_id)).first()
     if member is None:
         raise _refused("member_id", _("This person is not a member of the trip."))
     return member
@@ -345,11 +347,16 @@ def _default_time_zone(trip: Trip) -> str:
     return first or DEFAULT_TIME_ZONE
 
 
+@functools.cache
+def _zone_set() -> frozenset[str]:
+    return frozenset(time_zone_names())
+
+
 def _time_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise _refused("time_zone", _("Choose a time zone from the list.")) from None
+    """An IANA zone name from the list the page offers (a folder of zones, such as "America",
+    is not one)."""
+    if not isinstance(value, str) or value not in _zone_set():
+        raise _refused("time_zone", _("Choose a time zone from the list."))
     return value
 
 
@@ -555,17 +562,14 @@ def activity_restore(*, customer: Customer, activity_id: int, day_date: dt.date)
 @transaction.atomic
 def activity_reorder(*, customer: Customer, day_id: int, activity_ids: Sequence[int]) -> TripDay:
     """Put a day's activities in the order given: every activity of the day, once."""
-    try:
-        day = TripDay.objects.filter(pk=int(day_id)).first()
-    except (TypeError, ValueError):
-        day = None
+    day = TripDay.objects.filter(pk=lookup_id(day_id)).first()
     if day is None:
         raise _not_found()
     _trip_for(customer, day.trip_id, need=Role.EDITOR)
     activities = {a.pk: a for a in _day_activities(day)}
     try:
-        wanted = [int(pk) for pk in activity_ids]
-    except (TypeError, ValueError):
+        wanted = [lookup_id(pk) for pk in activity_ids]
+    except TypeError:  # not a list
         wanted = []
     if sorted(wanted) != sorted(activities):
         raise _refused("activity_ids", _("The day's activities changed; reload and try again."))
@@ -630,14 +634,11 @@ def trip_attach_booking(*, customer: Customer, booking_id: int, trip_id: int | N
     needed. Attaching again adds nothing; without `trip_id`, a booking already in one of the
     customer's trips answers that trip. The booking's row is locked first, so two requests at
     once (a double click) attach it once."""
-    try:
-        booking = (
-            Booking.objects.select_for_update()
-            .filter(pk=int(booking_id), customer=customer)
-            .first()
-        )
-    except (TypeError, ValueError):
-        booking = None
+    booking = (
+        Booking.objects.select_for_update()
+        .filter(pk=lookup_id(booking_id), customer=customer)
+        .first()
+    )
     if booking is None:
         raise _refused("booking_id", _("This booking is not one of yours."))
     if booking.status != Booking.Status.CONFIRMED:

@@ -12,8 +12,7 @@ The move and reorder endpoints also answer the planner's script (trips.js): aske
 redirect.
 """
 
-import zoneinfo
-from functools import cache, partial
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -25,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from b2c.calendar_export import trip_ical
 from b2c.forms.trips import (
@@ -43,8 +43,10 @@ from b2c.models import TravelCompanion, TripMember
 from b2c.selectors.customer import customer_for_user, customer_public_name
 from b2c.selectors.trips import (
     TripNotFound,
+    time_zone_names,
     trip_budget,
     trip_days_with_activities,
+    trip_destinations,
     trip_for_calendar_token,
     trip_for_share_token,
     trip_for_viewer,
@@ -83,11 +85,6 @@ not_found_as_404 = partial(core_not_found_as_404, TripNotFound)
 OWNER = "owner"
 EDITOR = TripMember.Role.EDITOR
 ICS_TYPE = "text/calendar; charset=utf-8"
-
-
-@cache
-def time_zone_names() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
 
 
 def _add_service_errors(form, error: ApplicationError) -> None:
@@ -209,6 +206,7 @@ def _planner_context(request, customer, trip, role, *, add_forms=None) -> dict:
         "budget": trip_budget(trip=trip),
         "members": members,
         "owner_name": customer_public_name(customer=trip.owner),
+        "destinations": trip_destinations(trip=trip),
         "companions": list(trip.companions.all()),
         "time_zones": time_zone_names() if can_edit else [],
         "role_choices": TripMember.Role.choices,
@@ -250,7 +248,7 @@ class TripEditView(LoginRequiredMixin, View):
                 "name": trip.name,
                 "start_date": trip.start_date,
                 "end_date": trip.end_date,
-                "destination_codes": " ".join(a.iata_code for a in trip.destinations.all()),
+                "destination_codes": " ".join(a.iata_code for a in trip_destinations(trip=trip)),
                 "companion_ids": [c.pk for c in trip.companions.all()],
                 "notes": trip.notes,
             },
@@ -487,26 +485,30 @@ class ActivityRestoreView(LoginRequiredMixin, View):
 
 
 class MemberInviteView(LoginRequiredMixin, View):
+    """POST: invite a Safar customer by the email of their account (owner). A refusal shows the
+    planner again with the address as typed and the reason beside it."""
+
     http_method_names = ["post"]
 
     def post(self, request, trip_id):
-        customer, trip, _role = _trip_for(request, trip_id, need=OWNER)
+        customer, trip, role = _trip_for(request, trip_id, need=OWNER)
         form = InviteForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Enter the email address of their Safar account."))
-            return redirect(_planner(trip.pk, "members"))
-        try:
-            with not_found_as_404():
-                member = member_invite(customer=customer, trip_id=trip.pk, **form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is invited to the trip.")
-                % {"name": customer_public_name(customer=member.customer)},
-            )
-        return redirect(_planner(trip.pk, "members"))
+        if form.is_valid():
+            try:
+                with not_found_as_404():
+                    member = member_invite(customer=customer, trip_id=trip.pk, **form.cleaned_data)
+            except ApplicationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is invited to the trip.")
+                    % {"name": customer_public_name(customer=member.customer)},
+                )
+                return redirect(_planner(trip.pk, "members"))
+        context = _planner_context(request, customer, trip, role)
+        context["invite_form"] = form
+        return render(request, "b2c/trips/detail.html", context, status=400)
 
 
 class MemberRoleView(LoginRequiredMixin, View):
@@ -647,16 +649,21 @@ def trip_feed(request, token):
     return response
 
 
-def _readonly_context(trip, *, print_url: str = "", back_url: str = "") -> dict:
+def _readonly_context(
+    trip, *, print_url: str = "", back_url: str = "", public: bool = False
+) -> dict:
+    """The days for a read-only page; `public` (the shared link) leaves out costs and booking
+    references, which only the trip's members see."""
     days = trip_days_with_activities(trip=trip)
     for day in days:
         day.activity_list = list(day.activities.all())
     return {
         "trip": trip,
         "days": days,
-        "destinations": list(trip.destinations.all()),
+        "destinations": trip_destinations(trip=trip),
         "print_url": print_url,
         "back_url": back_url,
+        "public": public,
     }
 
 
@@ -665,19 +672,25 @@ def _shared_trip(token):
         return trip_for_share_token(token=token)
 
 
+@never_cache
 def trip_shared(request, token):
     """/trips/shared/<token>/: read-only, for anyone with the link; 404 once unshared or the
     link was replaced. No owner, no members, no controls."""
     trip = _shared_trip(token)
-    context = _readonly_context(trip, print_url=reverse("b2c:trip-shared-print", args=[token]))
+    context = _readonly_context(
+        trip, print_url=reverse("b2c:trip-shared-print", args=[token]), public=True
+    )
     response = render(request, "b2c/trips/shared.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
+@never_cache
 def trip_shared_print(request, token):
     trip = _shared_trip(token)
-    context = _readonly_context(trip, back_url=reverse("b2c:trip-shared", args=[token]))
+    context = _readonly_context(
+        trip, back_url=reverse("b2c:trip-shared", args=[token]), public=True
+    )
     response = render(request, "b2c/trips/print.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

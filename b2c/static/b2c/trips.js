@@ -73,19 +73,26 @@
     if (!planner) return;
     let dragged = null;
     let fromList = null;
+    let fromNext = null; // where the item was, to put it back if the drag is cancelled
 
     planner.addEventListener("dragstart", (event) => {
       const item = event.target.closest && event.target.closest(".trip-activity[draggable=true]");
       if (!item) return;
       dragged = item;
       fromList = item.parentElement;
+      fromNext = item.nextElementSibling;
       item.classList.add("is-dragging");
       event.dataTransfer.effectAllowed = "move";
       event.dataTransfer.setData("text/plain", item.dataset.activityId);
     });
 
     planner.addEventListener("dragend", () => {
-      if (dragged) dragged.classList.remove("is-dragging");
+      if (dragged) {
+        // No drop (Escape, or let go outside a day): nothing was saved, so nothing moved.
+        dragged.classList.remove("is-dragging");
+        fromList.insertBefore(dragged, fromNext);
+        dragged = null;
+      }
       for (const list of planner.querySelectorAll(".is-drop-target")) {
         list.classList.remove("is-drop-target");
       }
@@ -112,6 +119,7 @@
       event.preventDefault();
       const item = dragged;
       dragged = null;
+      item.classList.remove("is-dragging");
       try {
         let answer;
         if (list === fromList) {

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from b2c.models import Trip, TripActivity, TripMember
-from b2c.services.trips import activity_create, member_invite
+from b2c.selectors.trips import trip_destinations
+from b2c.services.trips import activity_create, member_invite, trip_create
 from b2c.tests.trip_pages.helpers import messages_of, planner, titles
 from b2c.tests.trips.helpers import days_ahead, snapshot
 from core.testing.factories import TravelCompanionFactory
@@ -23,8 +24,6 @@ def add(customer, trip, title, day=10, **fields):
 def test_the_list_shows_owned_and_shared_trips_with_the_role(
     owner_client, customer, trip, stranger
 ):
-    from b2c.services.trips import trip_create
-
     theirs = trip_create(
         customer=stranger, name="Their trip", start_date=days_ahead(3), end_date=days_ahead(4)
     )
@@ -58,7 +57,7 @@ def test_a_trip_made_with_the_form_has_its_five_days(owner_client, customer, dub
     assert response.url == planner(trip)
     assert messages_of(response) == ["Trip “Emirates week” created."]
     assert (trip.name, trip.currency, trip.owner) == ("Emirates week", "AED", customer)
-    assert sorted(a.iata_code for a in trip.destinations.all()) == ["AUH", "DXB"]
+    assert [a.iata_code for a in trip_destinations(trip=trip)] == ["DXB", "AUH"]
     assert list(trip.companions.all()) == [companion]
     html = owner_client.get(planner(trip)).content.decode()
     for n, day in enumerate(days_ahead(d) for d in range(20, 25)):
@@ -260,6 +259,29 @@ def test_a_day_that_leaves_the_trip_sets_its_activity_aside_and_it_comes_back(
     assert 'id="set-aside"' not in owner_client.get(planner(trip)).content.decode()
 
 
+def test_the_edit_form_keeps_the_destinations_in_their_order(owner_client, customer, dubai):
+    airport("LHR")
+    trip = trip_create(
+        customer=customer, name="London, then Dubai", start_date=days_ahead(10),
+        end_date=days_ahead(12), destination_codes=["LHR", "DXB"],
+    )  # fmt: skip
+    edit = reverse("b2c:trip-edit", args=[trip.pk])
+    assert 'value="LHR DXB"' in owner_client.get(edit).content.decode()
+
+    owner_client.post(
+        edit,
+        {"name": trip.name, "start_date": days_ahead(10).isoformat(),
+         "end_date": days_ahead(12).isoformat(), "destination_codes": "LHR DXB", "notes": ""},
+    )  # fmt: skip
+    added = activity_create(
+        customer=customer, trip_id=trip.pk, day_date=days_ahead(10), title="Tea",
+        start_time=dt.time(16),
+    )  # fmt: skip
+
+    assert [a.iata_code for a in trip_destinations(trip=trip)] == ["LHR", "DXB"]
+    assert added.time_zone == "Europe/London"  # the first destination's
+
+
 def test_dates_out_of_order_on_edit_change_nothing(owner_client, customer, trip):
     add(customer, trip, "Souk", day=14)
     before = snapshot()
@@ -379,8 +401,16 @@ def test_the_owner_invites_changes_roles_and_removes(owner_client, trip, strange
     member = TripMember.objects.get()
     assert (member.customer, member.role) == (stranger, "viewer")
     assert response.url == planner(trip) + "#members"
-    assert messages_of(again)[-1] == "This person is already invited to the trip."
-    assert messages_of(nobody)[-1] == "No Safar customer has this email address."
+    # A refusal shows the planner again, the address as typed and the reason beside it.
+    assert (again.status_code, nobody.status_code) == (400, 400)
+    assert again.context["invite_form"].errors == {
+        "email": ["This person is already invited to the trip."]
+    }
+    assert nobody.context["invite_form"].errors == {
+        "email": ["No Safar customer has this email address."]
+    }
+    assert 'value="nobody@example.com"' in nobody.content.decode()
+    assert TripMember.objects.count() == 1
     assert stranger.user.email in owner_client.get(planner(trip)).content.decode()
 
     owner_client.post(
@@ -425,8 +455,6 @@ def test_a_stranger_finds_no_trip(client, customer, trip, stranger):
 def test_an_activity_of_another_trip_is_not_found_through_mine(
     owner_client, customer, trip, stranger
 ):
-    from b2c.services.trips import trip_create
-
     other = trip_create(
         customer=stranger, name="Theirs", start_date=days_ahead(3), end_date=days_ahead(4)
     )

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,8 @@ def safari(customer, trip):
     return activity_create(
         customer=customer, trip_id=trip.pk, day_date=days_ahead(11), title="Desert safari",
         start_time=dt.time(10), end_time=dt.time(12), time_zone="Asia/Dubai",
-        notes="Meet at the hotel", booking_reference="DS-42",
+        notes="Meet at the hotel", booking_reference="DS-42", cost=Decimal("250.00"),
+        cost_currency="AED",
     )  # fmt: skip
 
 
@@ -39,6 +41,8 @@ def test_sharing_on_gives_a_link_that_works_until_unshared(owner_client, visitor
     assert '<meta name="robots" content="noindex">' in html
     assert "Desert safari" in html and "10:00–12:00" in html and "Meet at the hotel" in html
     assert trip.owner.user.email not in html
+    assert "DS-42" not in html and "250" not in html  # booking references and costs: members only
+    assert "no-store" in page["Cache-Control"]
     for control in ("Move up", "Add an activity", "csrfmiddlewaretoken", "trips.js"):
         assert control not in html
     assert visitor.get(reverse("b2c:trip-shared-print", args=[trip.share_token])).status_code == 200
@@ -135,3 +139,29 @@ def test_an_unknown_token_is_not_found(visitor, customer, trip):
 
     assert visitor.get(reverse("b2c:trip-shared", args=["nope"])).status_code == 404
     assert visitor.get(reverse("b2c:trip-feed", args=["nope"])).status_code == 404
+
+
+def test_a_link_that_was_turned_off_never_works_again(owner_client, visitor, customer, trip):
+    share = reverse("b2c:trip-share", args=[trip.pk])
+    owner_client.post(share, {"action": "on"})
+    trip.refresh_from_db()
+    old = reverse("b2c:trip-shared", args=[trip.share_token])
+    owner_client.post(share, {"action": "off"})
+
+    owner_client.post(share, {"action": "on"})  # shared again: a new link, not the old one
+
+    trip.refresh_from_db()
+    assert visitor.get(old).status_code == 404
+    assert visitor.get(reverse("b2c:trip-shared", args=[trip.share_token])).status_code == 200
+
+
+def test_a_feed_turned_off_never_works_again(customer, visitor, trip):
+    trip_calendar_enable(customer=customer, trip_id=trip.pk)
+    trip.refresh_from_db()
+    old = reverse("b2c:trip-feed", args=[trip.calendar_token])
+    trip_calendar_enable(customer=customer, trip_id=trip.pk, enabled=False)
+    trip_calendar_enable(customer=customer, trip_id=trip.pk)
+
+    trip.refresh_from_db()
+    assert visitor.get(old).status_code == 404
+    assert visitor.get(reverse("b2c:trip-feed", args=[trip.calendar_token])).status_code == 200

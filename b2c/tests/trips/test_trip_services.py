@@ -179,6 +179,9 @@ def test_an_activity_outside_the_dates_is_refused(customer):
     [
         ({"title": " "}, {"title": ["Say what the activity is."]}),
         ({"time_zone": "Mars/Olympus"}, {"time_zone": ["Choose a time zone from the list."]}),
+        # A folder of zones is not a zone (it used to be a 500).
+        ({"time_zone": "America"}, {"time_zone": ["Choose a time zone from the list."]}),
+        ({"time_zone": "Etc"}, {"time_zone": ["Choose a time zone from the list."]}),
         (
             {"cost": Decimal("-1"), "cost_currency": "USD"},
             {"cost": ["The cost cannot be negative."]},

@@ -107,6 +107,21 @@ def test_dates_out_of_order_are_a_field_error_and_create_nothing(customer_api):
     assert not Trip.objects.exists()
 
 
+@pytest.mark.parametrize("companion", [10**25, -1, "7x", True, 2.5])
+def test_a_companion_id_that_cannot_exist_is_a_field_error(customer_api, companion):
+    response = customer_api.post(
+        TRIPS,
+        {"name": "With whom?", "start_date": days_ahead(10).isoformat(),
+         "end_date": days_ahead(12).isoformat(), "companion_ids": [companion]},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    (field,) = errors(response)
+    assert field.split(".")[0] == "companion_ids"
+    assert not Trip.objects.exists()
+
+
 def test_an_unknown_airport_is_an_error_on_destinations(customer_api):
     response = customer_api.post(
         TRIPS,
