@@ -134,7 +134,8 @@ def _form_errors(form: forms.Form, error: ApplicationError) -> None:
 class SupportTicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "subject", "customer_email", "category", "priority", "status",
                     "booking_state", "assigned_to", "due")  # fmt: skip
-    list_filter = ("status", "priority", OverdueFilter, "category", "assigned_to")
+    list_filter = ("status", "priority", OverdueFilter, "category",
+                   ("assigned_to", admin.RelatedOnlyFieldListFilter))  # fmt: skip
     search_fields = ("reference", "subject", "customer__user__email", "booking__reference")
     list_select_related = ("customer__user", "booking", "assigned_to")
     actions = ("assign_to_me", "mark_resolved", "close_tickets")

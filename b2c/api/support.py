@@ -31,7 +31,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from b2c.models import SupportTicket, TicketMessage
-from b2c.models.support import private_storage
+from b2c.models.support import CUSTOMER_PRIORITIES, private_storage
 from b2c.selectors.customer import customer_for_user
 from b2c.selectors.support import (
     FAQ_LANGUAGES,
@@ -193,11 +193,11 @@ class TicketOpenSerializer(serializers.Serializer):
     category = serializers.CharField(
         max_length=12, help_text="One of " + ", ".join(SupportTicket.Category.values) + "."
     )
-    priority = serializers.CharField(
-        max_length=8,
+    priority = serializers.ChoiceField(
+        choices=CUSTOMER_PRIORITIES,
         required=False,
         default=SupportTicket.Priority.NORMAL,
-        help_text="One of " + ", ".join(SupportTicket.Priority.values) + "; normal by default.",
+        help_text="low, normal or high; normal by default (staff raise a ticket to urgent).",
     )
     booking = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="One of one's own bookings."

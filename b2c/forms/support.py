@@ -12,15 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from b2c.models import SupportTicket
+from b2c.models.support import CUSTOMER_PRIORITIES
 from core.formatting import format_date
 
 # Customers choose low, normal or high. "Urgent" has the tightest service level: staff raise a
 # ticket to it (ticket_set_priority) after reading it, so that it keeps its meaning.
-CUSTOMER_PRIORITIES = [
-    (value, label)
-    for value, label in SupportTicket.Priority.choices
-    if value != SupportTicket.Priority.URGENT
-]
 RATING_CHOICES = [
     (1, _("1 – Very poor")),
     (2, _("2 – Poor")),

@@ -126,6 +126,15 @@ class SupportTicket(TimeStampedModel):
         return f"{self.reference} {self.subject}"
 
 
+# What a customer may choose when opening a ticket: staff raise a ticket to urgent, the
+# tightest service level.
+CUSTOMER_PRIORITIES = [
+    (value, label)
+    for value, label in SupportTicket.Priority.choices
+    if value != SupportTicket.Priority.URGENT
+]
+
+
 class TicketMessage(models.Model):
     """One message in a ticket's thread. An internal note (`internal`) is written by staff for
     staff: never shown to the customer, in a page, the API or an email."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from b2c.models import FAQ, Customer, SupportTicket, TicketAttachment, TicketMessage
 from b2c.selectors.customer import customer_for_viewer
 from b2c.services.support import TicketNotFound
+from core.models import lookup_id
 
 Status = SupportTicket.Status
 
@@ -93,7 +94,7 @@ def tickets_of_customer(*, customer: Customer) -> QuerySet[SupportTicket]:
 def ticket_for_customer(*, customer: Customer, ticket_id: Any) -> SupportTicket:
     try:
         return SupportTicket.objects.select_related("booking").get(
-            pk=int(ticket_id), customer=customer
+            pk=lookup_id(ticket_id), customer=customer
         )
     except (SupportTicket.DoesNotExist, TypeError, ValueError):
         raise TicketNotFound(_("Ticket not found.")) from None
@@ -112,17 +113,15 @@ def ticket_messages_for_customer(*, ticket: SupportTicket) -> QuerySet[TicketMes
 def ticket_attachment_for_user(
     *, user: Any, ticket_id: Any, attachment_id: Any
 ) -> TicketAttachment:
-    """An attachment of the ticket `ticket_id` that `user` may open: staff any; a customer only
-    those of their own ticket's messages that are not internal notes. TicketNotFound for
-    anything else, so nobody learns whether it exists."""
+    """An attachment of the ticket `ticket_id` that `user` may open: staff allowed to view
+    tickets any; a customer only those of their own ticket's messages that are not internal
+    notes. TicketNotFound for anything else, so nobody learns whether it exists."""
     not_found = TicketNotFound(_("Attachment not found."))
-    try:
-        attachments = TicketAttachment.objects.filter(
-            pk=int(attachment_id), message__ticket_id=int(ticket_id)
-        )
-    except (TypeError, ValueError):
-        raise not_found from None
-    if not getattr(user, "is_staff", False):
+    ticket_pk, attachment_pk = lookup_id(ticket_id), lookup_id(attachment_id)
+    if not (ticket_pk and attachment_pk):
+        raise not_found
+    attachments = TicketAttachment.objects.filter(pk=attachment_pk, message__ticket_id=ticket_pk)
+    if not (getattr(user, "is_staff", False) and user.has_perm("b2c.view_supportticket")):
         customer = customer_for_viewer(user=user)
         if customer is None:
             raise not_found

@@ -32,6 +32,7 @@ from b2c.models import FAQ, Customer, SupportTicket, TicketAttachment, TicketMes
 from b2c.models.support import attachment_path, private_storage
 from core.exceptions import ApplicationError
 from core.images import files_cleanup_on_error, image_process
+from core.models import lookup_id
 
 Status = SupportTicket.Status
 Priority = SupportTicket.Priority
@@ -146,21 +147,29 @@ def _not_what_its_name_says(name: str) -> ApplicationError:
     )
 
 
+def _named_as(name: str, extension: str) -> str:
+    """`name` ending in the extension of what the file really is now."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem[: NAME_MAX_LENGTH - len(extension) - 1]}.{extension}"
+
+
 def _check_file(upload: Any) -> _CheckedFile:
+    """The content decides the type. A name whose extension claims anything else (an image
+    called "receipt.pdf", a PDF called "invoice.html") is refused rather than stored under a
+    misleading name; a name without one gets the real one, and a re-encoded image is named after
+    its new format, so whoever downloads it opens it as what it is."""
     max_bytes = int(settings.SUPPORT_ATTACHMENT_MAX_BYTES)
     data = _read_bounded(upload, max_bytes)
     name = _upload_name(upload)
-    # The content decides the type; a name that claims the other kind (an image called
-    # "receipt.pdf") is refused rather than stored under a misleading name.
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if data.startswith(b"%PDF-"):
-        if extension in IMAGE_EXTENSIONS:
+        if extension not in ("", "pdf"):
             raise _not_what_its_name_says(name)
         if b"%%EOF" not in data[-PDF_END_WINDOW:]:
             raise _refused(ATTACHMENTS_FIELD, _("This PDF is damaged or incomplete."))
         stored_name = f"{secrets.token_hex(16)}.pdf"
         return _CheckedFile(
-            name=name,
+            name=_named_as(name, "pdf"),
             stored_name=stored_name,
             content=ContentFile(data, name=stored_name),
             content_type=PDF_CONTENT_TYPE,
@@ -168,12 +177,17 @@ def _check_file(upload: Any) -> _CheckedFile:
         )
     if not _looks_like_image(data):
         raise _not_accepted()
-    if extension == "pdf":
+    if extension and extension not in IMAGE_EXTENSIONS:
         raise _not_what_its_name_says(name)
     image = image_process(ContentFile(data, name=name), field=ATTACHMENTS_FIELD)
-    content_type = "image/png" if image.name.endswith(".png") else "image/jpeg"
+    is_png = image.name.endswith(".png")
+    content_type = "image/png" if is_png else "image/jpeg"
+    if extension in ("jpg", "jpeg") and not is_png:
+        display = name  # already right: keep the customer's own spelling
+    else:
+        display = _named_as(name, "png" if is_png else "jpg")
     return _CheckedFile(
-        name=name,
+        name=display,
         stored_name=image.name,
         content=image.content,
         content_type=content_type,
@@ -308,7 +322,7 @@ def _own_ticket_locked(*, customer: Customer, ticket_id: Any) -> SupportTicket:
         return (
             SupportTicket.objects.select_for_update(of=("self",))
             .select_related("customer__user", "assigned_to")
-            .get(pk=int(ticket_id), customer=customer)
+            .get(pk=lookup_id(ticket_id), customer=customer)
         )
     except (SupportTicket.DoesNotExist, TypeError, ValueError):
         raise TicketNotFound(_("Ticket not found.")) from None
@@ -319,7 +333,7 @@ def _ticket_locked(ticket_id: Any) -> SupportTicket:
         return (
             SupportTicket.objects.select_for_update(of=("self",))
             .select_related("customer__user", "assigned_to")
-            .get(pk=int(ticket_id))
+            .get(pk=lookup_id(ticket_id))
         )
     except (SupportTicket.DoesNotExist, TypeError, ValueError):
         raise TicketNotFound(_("Ticket not found.")) from None
@@ -358,7 +372,7 @@ def ticket_open(
     body = _check_body(body)
     booking = None
     if booking_id is not None:
-        booking = Booking.objects.filter(pk=booking_id, customer=customer).first()
+        booking = Booking.objects.filter(pk=lookup_id(booking_id), customer=customer).first()
         if booking is None:
             raise _refused("booking", _("Booking not found."))
     files = _check_files(attachments)
@@ -592,11 +606,8 @@ def tickets_close_resolved(*, now: dt.datetime | None = None) -> int:
 def faq_vote(*, faq_id: Any, helpful: bool) -> None:
     """Count one reader's answer to "Was this helpful?"."""
     field = "helpful_yes" if helpful else "helpful_no"
-    try:
-        updated = FAQ.objects.filter(pk=int(faq_id), is_published=True).update(
-            **{field: F(field) + 1}
-        )
-    except (TypeError, ValueError):
-        updated = 0
+    updated = FAQ.objects.filter(pk=lookup_id(faq_id), is_published=True).update(
+        **{field: F(field) + 1}
+    )
     if not updated:
         raise FAQNotFound(_("Question not found."))

@@ -45,6 +45,7 @@ from core.exceptions import ApplicationError
 from core.formatting import format_moment
 from core.http import not_found_as_404, private_file_response
 from core.middleware import bad_request
+from core.models import lookup_id
 
 TICKETS_PER_PAGE = 20
 SUGGESTIONS = 5
@@ -128,9 +129,9 @@ class TicketNewView(LoginRequiredMixin, View):
         bookings = self._bookings(customer)
         subject = request.GET.get("subject", "")[:QUERY_MAX_LENGTH]
         initial = {"subject": subject}
-        booking_id = request.GET.get("booking", "")
-        if booking_id.isdigit() and int(booking_id) in {b.pk for b in bookings}:
-            initial["booking"] = int(booking_id)
+        booking_id = lookup_id(request.GET.get("booking", ""))
+        if booking_id in {b.pk for b in bookings}:
+            initial["booking"] = booking_id
             initial["category"] = SupportTicket.Category.BOOKING
         return self._render(request, TicketForm(initial=initial, bookings=bookings), subject)
 

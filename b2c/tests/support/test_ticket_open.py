@@ -65,7 +65,7 @@ def test_opening_with_a_pdf_and_an_image_stores_both_privately(
     )
     pdf, image = message.attachments.order_by("id")
     assert (pdf.name, pdf.content_type, pdf.size) == ("my booking.pdf", "application/pdf", 46)
-    assert (image.name, image.content_type) == ("screen.png", "image/jpeg")
+    assert (image.name, image.content_type) == ("screen.jpg", "image/jpeg")
     private = storage_dirs / "private"
     assert pdf.file.name.startswith("support/") and pdf.file.name.endswith(".pdf")
     assert pdf.file.name != "support/my booking.pdf"

@@ -121,6 +121,18 @@ def test_open_a_ticket_with_json(customer_api):
     assert response.json()["messages"][0]["attachments"] == []
 
 
+def test_customers_cannot_open_an_urgent_ticket(customer_api):
+    response = customer_api.post(
+        TICKETS,
+        {"subject": "My points", "category": "loyalty", "body": "Missing.", "priority": "urgent"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(errors(response)) == ["priority"]
+    assert not SupportTicket.objects.exists()
+
+
 def test_a_png_named_pdf_is_refused_and_nothing_is_stored(customer_api, storage_dirs):
     fake = SimpleUploadedFile("receipt.pdf", png_upload().read(), content_type="application/pdf")
 
@@ -277,7 +289,7 @@ def test_reply_with_an_image(customer_api, customer, staff):
     attachment = TicketAttachment.objects.get()
     assert (body["from_staff"], body["body"]) == (False, "The Visa card.")
     assert [(a["id"], a["name"], a["content_type"]) for a in body["attachments"]] == [
-        (attachment.pk, "card.png", attachment.content_type)
+        (attachment.pk, "card.jpg", attachment.content_type)
     ]
     ticket.refresh_from_db()
     assert ticket.status == "in_progress"

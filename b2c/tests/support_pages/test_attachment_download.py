@@ -2,6 +2,7 @@
 staff; everyone else is told "not found"."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from b2c.models.support import private_storage
@@ -56,7 +57,7 @@ def test_an_image_may_be_shown_inline(customer_client, customer):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert response["Content-Disposition"] == 'inline; filename="screen.png"'
+    assert response["Content-Disposition"] == 'inline; filename="screen.jpg"'
     stored = private_storage().open(image.file.name).read()
     assert b"".join(response.streaming_content) == stored
 
@@ -71,13 +72,21 @@ def test_the_owner_does_not_get_an_internal_notes_file(customer_client, internal
     assert customer_client.get(download_url(internal_pdf)).status_code == 404
 
 
-def test_staff_get_any_file(client, staff, pdf, internal_pdf):
+def test_staff_who_may_view_tickets_get_any_file(client, staff, pdf, internal_pdf):
+    staff.user_permissions.add(Permission.objects.get(codename="view_supportticket"))
     client.force_login(staff)
 
     for attachment in (pdf, internal_pdf):
         response = client.get(download_url(attachment))
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == pdf_bytes()
+
+
+def test_staff_without_the_help_desk_get_no_file(client, staff, pdf, internal_pdf):
+    client.force_login(staff)  # is_staff, but not allowed to view tickets
+
+    for attachment in (pdf, internal_pdf):
+        assert client.get(download_url(attachment)).status_code == 404
 
 
 def test_a_visitor_is_sent_to_sign_in(client, pdf):
@@ -104,3 +113,10 @@ def test_a_missing_file_is_not_found(customer_client, pdf):
     private_storage().delete(pdf.file.name)
 
     assert customer_client.get(download_url(pdf)).status_code == 404
+
+
+@pytest.mark.parametrize("ticket_id", ["99999999999999999999999999", "0"])
+def test_an_impossible_ticket_id_is_not_found(customer_client, pdf, ticket_id):
+    url = f"/support/{ticket_id}/attachments/{pdf.pk}/"  # used to overflow the database
+
+    assert customer_client.get(url).status_code == 404

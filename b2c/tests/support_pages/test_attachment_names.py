@@ -1,6 +1,6 @@
-"""The fix to b2c.services.support._check_file: a file whose name claims the other accepted kind
-(an image called .pdf, a PDF called .png) is refused, as the product asks ("not what its
-extension says"); the content still decides the type otherwise."""
+"""b2c.services.support._check_file: a file whose name claims another type (an image called
+.pdf, a PDF called .png or .html) is refused, as the product asks ("not what its extension
+says"); the content decides the type, and the name shown and downloaded ends as it really is."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
         SimpleUploadedFile("receipt.PDF", png_upload().read()),
         SimpleUploadedFile("screen.png", pdf_bytes()),
         SimpleUploadedFile("scan.jpg", pdf_bytes()),
+        SimpleUploadedFile("invoice.html", pdf_bytes()),
+        SimpleUploadedFile("pic.svg", png_upload().read()),
+        SimpleUploadedFile("run.exe", png_upload().read()),
     ],
 )
 def test_a_name_claiming_the_other_kind_is_refused(customer, storage_dirs, upload):
@@ -36,14 +39,17 @@ def test_a_name_claiming_the_other_kind_is_refused(customer, storage_dirs, uploa
 
 
 @pytest.mark.parametrize(
-    ("upload", "content_type"),
+    ("upload", "content_type", "shown_as"),
     [
-        (SimpleUploadedFile("photo.jpg", png_upload().read()), "image/jpeg"),
-        (SimpleUploadedFile("scan", png_upload().read()), "image/jpeg"),
-        (SimpleUploadedFile("receipt", pdf_bytes()), "application/pdf"),
+        (SimpleUploadedFile("photo.jpg", png_upload().read()), "image/jpeg", "photo.jpg"),
+        (SimpleUploadedFile("photo.png", png_upload().read()), "image/jpeg", "photo.jpg"),
+        (SimpleUploadedFile("scan", png_upload().read()), "image/jpeg", "scan.jpg"),
+        (SimpleUploadedFile("receipt", pdf_bytes()), "application/pdf", "receipt.pdf"),
+        (SimpleUploadedFile("Receipt.PDF", pdf_bytes()), "application/pdf", "Receipt.pdf"),
     ],
 )
-def test_other_names_are_left_to_the_content(customer, upload, content_type):
+def test_the_content_decides_and_the_name_follows(customer, upload, content_type, shown_as):
     ticket = open_ticket(customer, attachments=[upload])
 
-    assert ticket.messages.get().attachments.get().content_type == content_type
+    attachment = ticket.messages.get().attachments.get()
+    assert (attachment.content_type, attachment.name) == (content_type, shown_as)

@@ -90,7 +90,7 @@ def test_several_files_in_one_field(customer_client, storage_dirs):
     customer_client.post(NEW, form_data(attachments=[pdf_upload("a.pdf"), png_upload("b.png")]))
 
     names = list(TicketAttachment.objects.order_by("id").values_list("name", flat=True))
-    assert names == ["a.pdf", "b.png"]
+    assert names == ["a.pdf", "b.jpg"]
 
 
 @pytest.mark.parametrize(
@@ -442,3 +442,11 @@ def test_my_tickets_are_paged(customer_client, customer):
     assert len(first.context["tickets"]) == 20
     assert 'aria-label="Pages of tickets"' in first.content.decode()
     assert [t.subject for t in second.context["tickets"]] == ["Question number 0"]
+
+
+@pytest.mark.parametrize("booking", ["²", "99999999999999999999999999", "x", "-1"])
+def test_a_booking_in_the_address_that_cannot_be_one_is_ignored(customer_client, booking):
+    response = customer_client.get(NEW, {"booking": booking})
+
+    assert response.status_code == 200
+    assert response.context["form"]["booking"].value() in (None, "")
