@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from b2c.models import TripActivity
-from b2c.services.trips import activity_create, trip_create
-from b2c.tests.trips.helpers import days_ahead
+from b2c.services.trips import activity_create, trip_create, trip_share
+from b2c.tests.trips.helpers import days_ahead, flight_booking
 from core.testing.factories import TEST_PASSWORD, UserFactory
 from core.testing.inventory import airport
 from e2e.conftest import PHONE
@@ -45,9 +45,24 @@ def test_the_planner_on_a_phone(new_page, language):
         pytest.skip("axe-core is not installed (npm ci installs it; .ci/run does)")
     user = UserFactory()
     trip = planned_trip(user.customer)
+    trip_share(customer=user.customer, trip_id=trip.pk)
+    trip.refresh_from_db()
+    booking = flight_booking(
+        user.customer, [("DXB", "LHR", dt.datetime.combine(days_ahead(11), dt.time(6), dt.UTC), 7)]
+    )
+    activity = trip.activities.first()
     page = new_page(PHONE, bypass_csp=True)
     sign_in(page, user)
-    pages = ["/trips/", f"/trips/{trip.pk}/", "/trips/new/", f"/trips/{trip.pk}/print/"]
+    pages = [
+        "/trips/",
+        f"/trips/{trip.pk}/",
+        "/trips/new/",
+        f"/trips/{trip.pk}/edit/",
+        f"/trips/{trip.pk}/activities/{activity.pk}/edit/",
+        f"/trips/{trip.pk}/print/",
+        f"/trips/shared/{trip.share_token}/",
+        f"/trips/add-booking/{booking.pk}/",
+    ]
 
     found = {}
     for path in pages:
