@@ -85,8 +85,9 @@ def test_dragging_an_activity_saves_the_new_order(new_page):
         dinner.drag_to(breakfast, target_position={"x": 20, "y": 5})
 
     assert answer.value.status == 200
-    page.wait_for_load_state()
-    assert page.locator("#trip-live").text_content() == "The day's order was saved."
+    # What the live region announces before the page reloads to show the saved order (read
+    # from the answer: under load the reload may come before the test looks at the region).
+    assert answer.value.json()["message"] == "The day's order was saved."
     assert list(TripActivity.objects.order_by("position").values_list("title", flat=True)) == [
         "Dinner",
         "Breakfast",

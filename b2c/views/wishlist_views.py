@@ -159,12 +159,12 @@ class WishlistRenameView(LoginRequiredMixin, View):
 
 
 class WishlistShareView(LoginRequiredMixin, View):
-    """POST action=share, unshare or reset (a new link; the old one stops working)."""
+    """POST action=on, off or reset (a new link; the old one stops working)."""
 
     http_method_names = ["post"]
     ACTIONS = {
-        "share": (wishlist_share, gettext_lazy("Anyone with the link can now see this wishlist.")),
-        "unshare": (
+        "on": (wishlist_share, gettext_lazy("Anyone with the link can now see this wishlist.")),
+        "off": (
             wishlist_unshare,
             gettext_lazy("This wishlist is private again; its link no longer works."),
         ),

@@ -117,7 +117,7 @@ def test_share_unshare_and_reset_the_link(customer, customer_client, client):
     item_for(customer, wishlist, saved_price=Decimal("500.00"))
     share = reverse("b2c:wishlist-share", args=[wishlist.pk])
 
-    assert customer_client.post(share, {"action": "share"}).status_code == 302
+    assert customer_client.post(share, {"action": "on"}).status_code == 302
     token = Wishlist.objects.get(pk=wishlist.pk).share_token
     shared_url = reverse("b2c:wishlist-shared", args=[token])
     page = text(customer_client.get(detail(wishlist)))
@@ -132,12 +132,12 @@ def test_share_unshare_and_reset_the_link(customer, customer_client, client):
     assert "Remove" not in text(shared)  # read-only
 
     client.force_login(customer.user)
-    client.post(share, {"action": "unshare"})
+    client.post(share, {"action": "off"})
     client.logout()
     assert client.get(shared_url).status_code == 404
 
     client.force_login(customer.user)
-    client.post(share, {"action": "share"})
+    client.post(share, {"action": "on"})
     client.post(share, {"action": "reset"})
     new_token = Wishlist.objects.get(pk=wishlist.pk).share_token
     client.logout()
