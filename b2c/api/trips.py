@@ -390,6 +390,9 @@ class TripUpdateSerializer(serializers.Serializer):
         child=serializers.IntegerField(), required=False, help_text="Owner only."
     )
     notes = serializers.CharField(required=False, allow_blank=True)
+    currency = serializers.CharField(
+        max_length=3, required=False, help_text="Owner only: the budget's currency."
+    )
 
 
 class TripsApi(APIView):
@@ -454,6 +457,7 @@ class TripDetailApi(APIView):
                 destination_codes=data.get("destinations"),
                 companion_ids=data.get("companion_ids"),
                 notes=data.get("notes"),
+                currency=data.get("currency"),
             )
         return Response(_detail(request, customer, trip_id))
 

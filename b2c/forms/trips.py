@@ -24,7 +24,7 @@ def _currency_choices(blank: bool = False) -> list[tuple[str, str]]:
 
 
 class TripForm(forms.Form):
-    """A new trip (with `currency`) or the owner's changes to one (with `notes`)."""
+    """A new trip, or the owner's changes to one (with `notes`)."""
 
     name = forms.CharField(
         label=_("Name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -55,10 +55,10 @@ class TripForm(forms.Form):
         if not companions:
             del self.fields["companion_ids"]
         if editing:
-            del self.fields["currency"]
+            self.fields["currency"].required = False  # left out: unchanged
         else:
             del self.fields["notes"]
-            self.fields["currency"].choices = _currency_choices()
+        self.fields["currency"].choices = _currency_choices()
 
     def clean_destination_codes(self) -> list[str]:
         text = self.cleaned_data["destination_codes"] or ""

@@ -137,6 +137,14 @@ def _companions(customer: Customer, ids: Iterable[Any]) -> list[TravelCompanion]
     return companions
 
 
+def _currency(code: Any) -> str:
+    """The budget's currency: one the site converts to."""
+    value = str(code or "").strip().upper()
+    if value not in SUPPORTED_CURRENCIES:
+        raise _refused("currency", _("%(code)s is not a supported currency.") % {"code": value})
+    return value
+
+
 def _name(name: Any) -> str:
     value = str(name or "").strip()
     if not value:
@@ -163,9 +171,7 @@ def trip_create(
     if errors:
         message = next(iter(errors.values()))[0]
         raise ApplicationError(message, extra=errors)
-    currency = (currency or customer.preferred_currency or "USD").upper()
-    if currency not in SUPPORTED_CURRENCIES:
-        raise _refused("currency", _("%(code)s is not a supported currency.") % {"code": currency})
+    currency = _currency(currency or customer.preferred_currency or "USD")
     airports = _airports(destination_codes)
     companions = _companions(customer, companion_ids)
     trip = Trip.objects.create(
@@ -196,11 +202,12 @@ def trip_update(
     destination_codes: Sequence[str] | None = None,
     companion_ids: Sequence[int] | None = None,
     notes: str | None = None,
+    currency: str | None = None,
 ) -> Trip:
     """Change what is given (None leaves it). Editors change the name and notes; only the owner
-    changes dates, destinations and companions. New dates add and remove days; activities of
-    removed days are set aside, not deleted."""
-    owner_only = (start_date, end_date, destination_codes, companion_ids)
+    changes dates, destinations, companions and the budget's currency. New dates add and remove
+    days; activities of removed days are set aside, not deleted."""
+    owner_only = (start_date, end_date, destination_codes, companion_ids, currency)
     need = OWNER if any(v is not None for v in owner_only) else Role.EDITOR
     trip = _trip_for(customer, trip_id, need=need)
     new_name = _name(name) if name is not None else trip.name
@@ -211,11 +218,13 @@ def trip_update(
         errors = _check_dates(new_start, new_end)
         if errors:
             raise ApplicationError(next(iter(errors.values()))[0], extra=errors)
+    new_currency = _currency(currency) if currency is not None else trip.currency
     airports = _airports(destination_codes) if destination_codes is not None else None
     companions = _companions(customer, companion_ids) if companion_ids is not None else None
     if dates_change:
         _days_follow_dates(trip, new_start, new_end)
     trip.name = new_name
+    trip.currency = new_currency
     if notes is not None:
         trip.notes = str(notes).strip()
     trip.save()

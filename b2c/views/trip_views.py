@@ -233,7 +233,8 @@ class TripDetailView(LoginRequiredMixin, View):
 
 
 class TripEditView(LoginRequiredMixin, View):
-    """/trips/<id>/edit/: the owner changes the name, dates, destinations, companions, notes.
+    """/trips/<id>/edit/: the owner changes the name, dates, destinations, companions, the
+    budget's currency and notes.
     Days leaving the trip set their activities aside (shown on the planner)."""
 
     def _render(self, request, trip, form, status=200):
@@ -250,6 +251,7 @@ class TripEditView(LoginRequiredMixin, View):
                 "end_date": trip.end_date,
                 "destination_codes": " ".join(a.iata_code for a in trip_destinations(trip=trip)),
                 "companion_ids": [c.pk for c in trip.companions.all()],
+                "currency": trip.currency,
                 "notes": trip.notes,
             },
         )
@@ -272,6 +274,7 @@ class TripEditView(LoginRequiredMixin, View):
                         destination_codes=data["destination_codes"],
                         companion_ids=data.get("companion_ids") or [],
                         notes=data["notes"],
+                        currency=data.get("currency") or None,
                     )
             except ApplicationError as error:
                 _add_service_errors(form, error)

@@ -282,6 +282,22 @@ def test_the_edit_form_keeps_the_destinations_in_their_order(owner_client, custo
     assert added.time_zone == "Europe/London"  # the first destination's
 
 
+def test_the_edit_form_changes_the_budget_currency(owner_client, customer, trip):
+    edit = reverse("b2c:trip-edit", args=[trip.pk])
+    assert '<option value="AED" selected>' in owner_client.get(edit).content.decode()
+
+    response = owner_client.post(
+        edit,
+        {"name": trip.name, "start_date": trip.start_date.isoformat(),
+         "end_date": trip.end_date.isoformat(), "destination_codes": "DXB", "currency": "EUR",
+         "notes": ""},
+    )  # fmt: skip
+
+    trip.refresh_from_db()
+    assert response.status_code == 302
+    assert trip.currency == "EUR"
+
+
 def test_dates_out_of_order_on_edit_change_nothing(owner_client, customer, trip):
     add(customer, trip, "Souk", day=14)
     before = snapshot()

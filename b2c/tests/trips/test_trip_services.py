@@ -289,12 +289,27 @@ def test_a_viewer_cannot_edit_and_an_editor_cannot_change_dates(customer):
     before = snapshot()
     with pytest.raises(ApplicationError) as editor:
         trip_update(customer=customer, trip_id=trip.pk, end_date=days_ahead(11))
+    with pytest.raises(ApplicationError) as currency:
+        trip_update(customer=customer, trip_id=trip.pk, currency="EUR")
     assert editor.value.message == "Only the trip's owner can do this."
+    assert currency.value.message == "Only the trip's owner can do this."
     assert snapshot() == before
 
     activity_update(customer=customer, activity_id=activity.pk, title="Gold souk")
     activity.refresh_from_db()
     assert activity.title == "Gold souk"
+
+
+def test_the_owner_changes_the_budget_currency_to_a_supported_one(customer):
+    trip = five_day_trip(customer, currency="USD")
+    before = snapshot()
+
+    with pytest.raises(ApplicationError) as refused:
+        trip_update(customer=customer, trip_id=trip.pk, currency="XYZ", name="Renamed")
+
+    assert refused.value.extra == {"currency": ["XYZ is not a supported currency."]}
+    assert snapshot() == before
+    assert trip_update(customer=customer, trip_id=trip.pk, currency="aed").currency == "AED"
 
 
 def test_invitations_are_for_other_existing_customers_once(customer):

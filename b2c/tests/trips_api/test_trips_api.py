@@ -214,6 +214,18 @@ def test_a_viewer_cannot_change_the_trip(customer_api, customer):
     assert day_titles(viewed)[days_ahead(10).isoformat()] == ["Souk"]
 
 
+def test_the_owner_changes_the_budget_currency(customer_api, customer):
+    trip = five_day_trip(customer, currency="USD")
+
+    refused = customer_api.patch(url("trip", trip.pk), {"currency": "XYZ"}, format="json")
+    changed = customer_api.patch(url("trip", trip.pk), {"currency": "EUR"}, format="json")
+
+    assert refused.status_code == 400
+    assert errors(refused) == {"currency": ["XYZ is not a supported currency."]}
+    assert changed.status_code == 200
+    assert (changed.json()["currency"], changed.json()["budget"]["currency"]) == ("EUR", "EUR")
+
+
 def test_an_editor_cannot_change_the_dates(customer_api, customer):
     owner = CustomerFactory()
     trip = five_day_trip(owner)
