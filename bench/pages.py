@@ -114,6 +114,16 @@ def seed_trip(customer):
     return trip
 
 
+def seed_trip_viewer(user, trip):
+    """Someone the owner invited to read the trip: the planner without its editing controls."""
+    from b2c.services.trips import member_invite
+    from core.testing.factories import UserFactory
+
+    viewer = UserFactory(email="viewer@example.com")
+    member_invite(customer=user.customer, trip_id=trip.pk, email=viewer.email, role="viewer")
+    return viewer
+
+
 def seed_help_desk(customer):
     """Tickets with a two-message thread each, and an FAQ to search."""
     from b2c.models import FAQ
@@ -154,6 +164,8 @@ def main():
         anonymous = Client()
         signed_in = Client()
         signed_in.force_login(user)
+        viewer = Client()
+        viewer.force_login(seed_trip_viewer(user, trip))
         targets = [
             ("minimal Django view (baseline)", anonymous, "/__bench__/minimal/"),
             ("/healthz (one SELECT 1)", anonymous, "/healthz"),
@@ -171,6 +183,7 @@ def main():
                 signed_in,
                 f"/trips/{trip.pk}/",
             ),
+            ("same planner for a viewer (no controls)", viewer, f"/trips/{trip.pk}/"),
             ("/trips/<id>/calendar.ics, same trip", signed_in, f"/trips/{trip.pk}/calendar.ics"),
             (f"/support/ signed in, {TICKETS} tickets", signed_in, "/support/"),
             (f"/help/?q= search, {FAQ_ENTRIES} entries", anonymous, "/help/?q=change+booking"),
