@@ -13,6 +13,7 @@ redirect.
 """
 
 from functools import cache, partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -570,10 +571,32 @@ class MemberRemoveView(LoginRequiredMixin, View):
         return redirect("b2c:trips")
 
 
-class TripShareView(LoginRequiredMixin, View):
-    """POST action=on, off or reset (a new link; the old one stops working)."""
+class _OwnerSwitchView(LoginRequiredMixin, View):
+    """POST action=on, off or reset: the owner's switch for one of the trip's links. ACTIONS
+    maps each action to its service and what the owner is told; back to the planner's
+    `section`."""
 
     http_method_names = ["post"]
+    ACTIONS: dict = {}
+    section = ""
+    unknown_action: Any = ""
+
+    def post(self, request, trip_id):
+        customer, trip, _role = _trip_for(request, trip_id, need=OWNER)
+        action = self.ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            messages.error(request, str(self.unknown_action))
+            return redirect(_planner(trip.pk, self.section))
+        service, message = action
+        with not_found_as_404():
+            service(customer=customer, trip_id=trip.pk)
+        messages.success(request, str(message))
+        return redirect(_planner(trip.pk, self.section))
+
+
+class TripShareView(_OwnerSwitchView):
+    """POST action=on, off or reset (a new link; the old one stops working)."""
+
     ACTIONS = {
         "on": (trip_share, gettext_lazy("Anyone with the link can now see this trip.")),
         "off": (
@@ -585,18 +608,8 @@ class TripShareView(LoginRequiredMixin, View):
             gettext_lazy("The trip has a new link; the old one no longer works."),
         ),
     }
-
-    def post(self, request, trip_id):
-        customer, trip, _role = _trip_for(request, trip_id, need=OWNER)
-        action = self.ACTIONS.get(request.POST.get("action", ""))
-        if action is None:
-            messages.error(request, _("Choose to share, stop sharing or get a new link."))
-            return redirect(_planner(trip.pk, "sharing"))
-        service, message = action
-        with not_found_as_404():
-            service(customer=customer, trip_id=trip.pk)
-        messages.success(request, str(message))
-        return redirect(_planner(trip.pk, "sharing"))
+    section = "sharing"
+    unknown_action = gettext_lazy("Choose to share, stop sharing or get a new link.")
 
 
 def _calendar_on(**kwargs):
@@ -607,10 +620,9 @@ def _calendar_off(**kwargs):
     return trip_calendar_enable(enabled=False, **kwargs)
 
 
-class TripCalendarView(LoginRequiredMixin, View):
+class TripCalendarView(_OwnerSwitchView):
     """POST action=on, off or reset (a new feed address; the old one stops working)."""
 
-    http_method_names = ["post"]
     ACTIONS = {
         "on": (_calendar_on, gettext_lazy("The calendar feed is on.")),
         "off": (
@@ -622,18 +634,8 @@ class TripCalendarView(LoginRequiredMixin, View):
             gettext_lazy("The calendar feed has a new address; the old one no longer works."),
         ),
     }
-
-    def post(self, request, trip_id):
-        customer, trip, _role = _trip_for(request, trip_id, need=OWNER)
-        action = self.ACTIONS.get(request.POST.get("action", ""))
-        if action is None:
-            messages.error(request, _("Choose to turn the feed on or off, or get a new address."))
-            return redirect(_planner(trip.pk, "calendar"))
-        service, message = action
-        with not_found_as_404():
-            service(customer=customer, trip_id=trip.pk)
-        messages.success(request, str(message))
-        return redirect(_planner(trip.pk, "calendar"))
+    section = "calendar"
+    unknown_action = gettext_lazy("Choose to turn the feed on or off, or get a new address.")
 
 
 # Calendar, shared and printable views -----------------------------------------------------------
