@@ -39,7 +39,7 @@ class TravelStory(TimeStampedModel):
         related_name="+",
         verbose_name=_("destination"),
     )
-    # The author's trip the story tells (their booking; trips arrive with the trip planner).
+    # The trip the story tells, as the author's booking (a story does not link to a planner trip).
     booking = models.ForeignKey(
         "bookings.Booking",
         on_delete=models.SET_NULL,
